@@ -1,0 +1,2 @@
+"""Commands of this feature (filled in by its issue)."""
+COMMANDS = ()

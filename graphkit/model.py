@@ -1,0 +1,173 @@
+"""The canonical in-memory model: entities, sources and statements (one fact each).
+
+Everything else (RDF, property graph, page, exports) is a projection of a KnowledgeGraph.
+The model is plain data: it knows nothing about YAML, RDF or Cypher.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Union
+
+#: Certainty of a statement, strongest first. The SKOS scheme in the ontology mirrors it.
+STATUSES: tuple[str, ...] = ("confirmed", "reported", "claimed", "rumored", "denied")
+
+#: Ids are short, lowercase, URL- and Cypher-safe: they become IRIs and property values.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+#: Partial ISO dates: a year, a month or a day. Stored as the string the author wrote.
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+AttributeValue = Union[str, int, float, bool]
+
+
+def parse_partial_date(text: str) -> str:
+    """Return `text` if it is a valid YYYY, YYYY-MM or YYYY-MM-DD date; raise ValueError otherwise."""
+    import datetime
+
+    match = DATE_PATTERN.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a valid date: {exc}") from None
+    return text
+
+
+def date_precision(text: str) -> str:
+    """'year', 'month' or 'day' for a partial date string."""
+    return {4: "year", 7: "month", 10: "day"}[len(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was written: a file and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    type: str  # ontology class key, e.g. "Company"
+    name: str
+    labels: dict[str, str] = field(default_factory=dict)  # language tag -> label
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None  # "Q312"
+    description: str | None = None
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)  # ontology attribute key -> value
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    def all_names(self) -> list[str]:
+        """Name, labels in every language and aliases, without repeats."""
+        seen: dict[str, None] = {self.name: None}
+        for value in (*self.labels.values(), *self.aliases):
+            seen.setdefault(value, None)
+        return list(seen)
+
+
+@dataclass(slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str | None = None  # entity id of an Organization
+    url: str | None = None
+    date: str | None = None  # partial ISO date
+    language: str | None = None  # BCP 47 tag, e.g. "fr"
+    cites: tuple[str, ...] = ()  # ids of sources this one reports on (an article citing Reuters)
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class Statement:
+    """One relation fact with its provenance and qualifiers."""
+
+    subject: str
+    relation: str  # ontology relation key, e.g. "partners-with"
+    object: str
+    status: str
+    sources: tuple[str, ...]
+    market: str | None = None  # entity id of a Market
+    since: str | None = None  # partial ISO date
+    until: str | None = None
+    note: str | None = None
+    quote: str | None = None
+    symmetric: bool = field(default=False, compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return statement_id(self.subject, self.relation, self.object, self.market, self.since,
+                            self.until, self.symmetric)
+
+    def key(self) -> tuple:
+        """The identity of the fact: what makes two statements the same."""
+        ends = sorted((self.subject, self.object)) if self.symmetric else [self.subject, self.object]
+        return (ends[0], self.relation, ends[1], self.market, self.since, self.until)
+
+
+def statement_id(subject: str, relation: str, obj: str, market: str | None = None,
+                 since: str | None = None, until: str | None = None, symmetric: bool = False) -> str:
+    """Deterministic id of a fact: a hash of its ends, relation and qualifiers.
+
+    Status, sources and notes are left out on purpose: a rumour that gets confirmed, or a fact
+    that gains a source, keeps its id (like a Wikidata statement keeps its GUID).
+    For symmetric relations the ends are sorted, so the direction the author wrote does not matter.
+    """
+    ends = sorted((subject, obj)) if symmetric else [subject, obj]
+    key = "\x1f".join([ends[0], relation, ends[1], market or "", since or "", until or ""])
+    return "s-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class KnowledgeGraph:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+
+    def sorted_entities(self) -> list[Entity]:
+        return [self.entities[k] for k in sorted(self.entities)]
+
+    def sorted_sources(self) -> list[Source]:
+        return [self.sources[k] for k in sorted(self.sources)]
+
+    def sorted_statements(self) -> list[Statement]:
+        return sorted(self.statements, key=lambda s: s.id)
+
+    def statement(self, statement_id: str) -> Statement:
+        for statement in self.statements:
+            if statement.id == statement_id:
+                return statement
+        raise KeyError(statement_id)
+
+    def statements_about(self, entity_id: str) -> Iterator[Statement]:
+        return (s for s in self.statements if entity_id in (s.subject, s.object))
+
+    def find(self, name: str) -> Entity | None:
+        """An entity by id, or by name, label or alias (case-insensitive)."""
+        if name in self.entities:
+            return self.entities[name]
+        folded = name.casefold()
+        for entity in self.sorted_entities():
+            if any(n.casefold() == folded for n in entity.all_names()):
+                return entity
+        return None
+
+    def merge(self, other: "KnowledgeGraph") -> None:
+        """Add everything from `other`; callers validate the result."""
+        self.entities.update(other.entities)
+        self.sources.update(other.sources)
+        self.statements.extend(other.statements)
+
+    def summary(self) -> dict[str, int]:
+        return {"entities": len(self.entities), "sources": len(self.sources),
+                "statements": len(self.statements)}
+
+
