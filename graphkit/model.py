@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Union
 
-#: Certainty of a statement, strongest first. The SKOS scheme in the ontology mirrors it.
-STATUSES: tuple[str, ...] = ("confirmed", "reported", "claimed", "rumored", "denied")
+#: Certainty of a statement, strongest first. The ontology's SKOS scheme (gk:CertaintyScheme)
+#: is the authority; this copy lets the model be used without reading the ontology.
+STATUSES: tuple[str, ...] = ("confirmed", "reported", "imported", "claimed", "rumored", "denied")
 
 #: Ids are short, lowercase, URL- and Cypher-safe: they become IRIs and property values.
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
