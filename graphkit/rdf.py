@@ -38,50 +38,60 @@ def data_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
             "st": base_iri + "statement/"}
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
 
 
-_TYPE = _n(RDF + "type")
-_LABEL = _n(RDFS + "label")
-_NAME = _n(SCHEMA + "name")
-_ALT = _n(SKOS + "altLabel")
-_DESCRIPTION = _n(SCHEMA + "description")
-_SAME_AS = _n(OWL + "sameAs")
-_TITLE = _n(DCTERMS + "title")
-_PUBLISHER = _n(DCTERMS + "publisher")
-_URL = _n(SCHEMA + "url")
-_ISSUED = _n(DCTERMS + "issued")
-_LANGUAGE = _n(DCTERMS + "language")
-_REFERENCES = _n(DCTERMS + "references")
-_SUBJECT, _PREDICATE, _OBJECT = _n(RDF + "subject"), _n(RDF + "predicate"), _n(RDF + "object")
-_RDF_STATEMENT = _n(RDF + "Statement")
-_GK_STATEMENT, _GK_SOURCE = _n(GK + "Statement"), _n(GK + "Source")
-_STATUS, _MARKET = _n(GK + "status"), _n(GK + "market")
-_NOTE, _QUOTE = _n(GK + "note"), _n(GK + "quote")
-_DERIVED = _n(PROV + "wasDerivedFrom")
-_START, _END = _n(SCHEMA + "startDate"), _n(SCHEMA + "endDate")
+def _lit(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    """An N-Triples literal; text from YAML is escaped, never trusted."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+    if lang:
+        return f'"{escaped}"@{lang}'
+    if datatype:
+        return f'"{escaped}"^^<{datatype}>'
+    return f'"{escaped}"'
+
+
+_TYPE = _iri(RDF + "type")
+_LABEL = _iri(RDFS + "label")
+_NAME = _iri(SCHEMA + "name")
+_ALT = _iri(SKOS + "altLabel")
+_DESCRIPTION = _iri(SCHEMA + "description")
+_SAME_AS = _iri(OWL + "sameAs")
+_TITLE = _iri(DCTERMS + "title")
+_PUBLISHER = _iri(DCTERMS + "publisher")
+_URL = _iri(SCHEMA + "url")
+_ISSUED = _iri(DCTERMS + "issued")
+_LANGUAGE = _iri(DCTERMS + "language")
+_REFERENCES = _iri(DCTERMS + "references")
+_SUBJECT, _PREDICATE, _OBJECT = _iri(RDF + "subject"), _iri(RDF + "predicate"), _iri(RDF + "object")
+_RDF_STATEMENT = _iri(RDF + "Statement")
+_GK_STATEMENT, _GK_SOURCE = _iri(GK + "Statement"), _iri(GK + "Source")
+_STATUS, _MARKET = _iri(GK + "status"), _iri(GK + "market")
+_NOTE, _QUOTE = _iri(GK + "note"), _iri(GK + "quote")
+_DERIVED = _iri(PROV + "wasDerivedFrom")
+_START, _END = _iri(SCHEMA + "startDate"), _iri(SCHEMA + "endDate")
 
 _DATE_TYPES = {"year": XSD + "gYear", "month": XSD + "gYearMonth", "day": XSD + "date"}
-_DATE_TYPE_SET = set(_DATE_TYPES.values())
 
 
-def date_literal(text: str) -> ox.Literal:
-    return ox.Literal(text, datatype=_n(_DATE_TYPES[date_precision(text)]))
+def date_literal(text: str) -> str:
+    return _lit(text, datatype=_DATE_TYPES[date_precision(text)])
 
 
-def _attribute_literal(value_type: str, value) -> ox.Literal:
+def _attribute_literal(value_type: str, value) -> str:
     if value_type == "date":
         return date_literal(value)
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_n(XSD + "boolean"))
+        return _lit("true" if value else "false", datatype=XSD + "boolean")
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+        return _lit(str(value), datatype=XSD + "integer")
     if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=_n(XSD + "double"))
+        return _lit(repr(value), datatype=XSD + "double")
     if value_type == "uri":
-        return ox.Literal(value, datatype=_n(XSD + "anyURI"))
-    return ox.Literal(value)
+        return _lit(value, datatype=XSD + "anyURI")
+    return _lit(value)
 
 
 class IRIs:
@@ -102,74 +112,91 @@ class IRIs:
         return f"{self.base}statement/{statement_id}"
 
 
-def rdf_triples(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
-                ontology: Ontology | None = None) -> Iterator[ox.Triple]:
-    """Every triple of the graph, in canonical order (entities, sources, statements; each sorted)."""
+def ntriples_lines(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
+                   ontology: Ontology | None = None) -> Iterator[str]:
+    """Every triple of the graph as an N-Triples line, in canonical order (entities, sources,
+    statements; each sorted). Text is cheaper to build than term objects and Oxigraph parses it
+    in bulk, which makes this the fast path for large graphs."""
     ontology = ontology or load_ontology()
     iris = IRIs(base_iri)
-    entity_node = {eid: _n(iris.entity(eid)) for eid in graph.entities}
-    source_node = {sid: _n(iris.source(sid)) for sid in graph.sources}
-    asserted: dict[str, list[Statement]] = defaultdict(list)
-    statements = graph.sorted_statements()
-    for st in statements:
+    entity_node = {eid: _iri(iris.entity(eid)) for eid in graph.entities}
+    source_node = {sid: _iri(iris.source(sid)) for sid in graph.sources}
+    class_node = {k: _iri(c.iri) for k, c in ontology.classes.items()}
+    relation_node = {k: _iri(r.iri) for k, r in ontology.relations.items()}
+    attribute_node = {k: _iri(a.iri) for k, a in ontology.attributes.items()}
+    status_node = {k: _iri(s.iri) for k, s in ontology.statuses.items()}
+    statements = sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0])
+    asserted: dict[str, list[tuple[str, Statement]]] = defaultdict(list)
+    for sid, st in statements:
         if st.status != "denied":  # a denied fact must not appear as a plain, "true" triple
-            asserted[st.subject].append(st)
+            asserted[st.subject].append((sid, st))
 
     for entity in graph.sorted_entities():
         node = entity_node[entity.id]
-        yield ox.Triple(node, _TYPE, _n(ontology.classes[entity.type].iri))
-        yield ox.Triple(node, _NAME, ox.Literal(entity.name))
+        yield f"{node} {_TYPE} {class_node[entity.type]} ."
+        yield f"{node} {_NAME} {_lit(entity.name)} ."
         labels = {"en": entity.name, **entity.labels}
         for lang in sorted(labels):
-            yield ox.Triple(node, _LABEL, ox.Literal(labels[lang], language=lang))
+            yield f"{node} {_LABEL} {_lit(labels[lang], lang=lang)} ."
         for alias in sorted(set(entity.aliases)):
-            yield ox.Triple(node, _ALT, ox.Literal(alias))
+            yield f"{node} {_ALT} {_lit(alias)} ."
         if entity.description:
-            yield ox.Triple(node, _DESCRIPTION, ox.Literal(entity.description))
+            yield f"{node} {_DESCRIPTION} {_lit(entity.description)} ."
         if entity.wikidata:
-            yield ox.Triple(node, _SAME_AS, _n(WIKIDATA + entity.wikidata))
+            yield f"{node} {_SAME_AS} <{WIKIDATA}{entity.wikidata}> ."
         for key in sorted(entity.attributes):
-            info = ontology.attributes[key]
-            yield ox.Triple(node, _n(info.iri), _attribute_literal(info.value_type, entity.attributes[key]))
-        for st in sorted(asserted.get(entity.id, ()), key=lambda s: (s.relation, s.object, s.id)):
-            yield ox.Triple(node, _n(ontology.relations[st.relation].iri), entity_node[st.object])
+            value = _attribute_literal(ontology.attributes[key].value_type, entity.attributes[key])
+            yield f"{node} {attribute_node[key]} {value} ."
+        for sid, st in sorted(asserted.get(entity.id, ()), key=lambda p: (p[1].relation, p[1].object, p[0])):
+            yield f"{node} {relation_node[st.relation]} {entity_node[st.object]} ."
 
     for source in graph.sorted_sources():
         node = source_node[source.id]
-        yield ox.Triple(node, _TYPE, _GK_SOURCE)
-        yield ox.Triple(node, _TITLE, ox.Literal(source.title))
+        yield f"{node} {_TYPE} {_GK_SOURCE} ."
+        yield f"{node} {_TITLE} {_lit(source.title)} ."
         if source.publisher:
-            yield ox.Triple(node, _PUBLISHER, entity_node[source.publisher])
+            yield f"{node} {_PUBLISHER} {entity_node[source.publisher]} ."
         if source.url:
-            yield ox.Triple(node, _URL, _n(source.url))
+            yield f"{node} {_URL} <{source.url}> ."
         if source.date:
-            yield ox.Triple(node, _ISSUED, date_literal(source.date))
+            yield f"{node} {_ISSUED} {date_literal(source.date)} ."
         if source.language:
-            yield ox.Triple(node, _LANGUAGE, ox.Literal(source.language, datatype=_n(XSD + "language")))
+            yield f"{node} {_LANGUAGE} {_lit(source.language, datatype=XSD + 'language')} ."
         for cited in sorted(source.cites):
-            yield ox.Triple(node, _REFERENCES, source_node[cited])
+            yield f"{node} {_REFERENCES} {source_node[cited]} ."
 
-    status_node = {k: _n(s.iri) for k, s in ontology.statuses.items()}
-    for st in statements:
-        node = _n(iris.statement(st.id))
-        yield ox.Triple(node, _TYPE, _RDF_STATEMENT)
-        yield ox.Triple(node, _TYPE, _GK_STATEMENT)
-        yield ox.Triple(node, _SUBJECT, entity_node[st.subject])
-        yield ox.Triple(node, _PREDICATE, _n(ontology.relations[st.relation].iri))
-        yield ox.Triple(node, _OBJECT, entity_node[st.object])
-        yield ox.Triple(node, _STATUS, status_node[st.status])
+    statement_base = iris.statement("")
+    for sid, st in statements:
+        node = f"<{statement_base}{sid}>"
+        yield f"{node} {_TYPE} {_RDF_STATEMENT} ."
+        yield f"{node} {_TYPE} {_GK_STATEMENT} ."
+        yield f"{node} {_SUBJECT} {entity_node[st.subject]} ."
+        yield f"{node} {_PREDICATE} {relation_node[st.relation]} ."
+        yield f"{node} {_OBJECT} {entity_node[st.object]} ."
+        yield f"{node} {_STATUS} {status_node[st.status]} ."
         for source_id in sorted(st.sources):
-            yield ox.Triple(node, _DERIVED, source_node[source_id])
+            yield f"{node} {_DERIVED} {source_node[source_id]} ."
         if st.market:
-            yield ox.Triple(node, _MARKET, entity_node[st.market])
+            yield f"{node} {_MARKET} {entity_node[st.market]} ."
         if st.since:
-            yield ox.Triple(node, _START, date_literal(st.since))
+            yield f"{node} {_START} {date_literal(st.since)} ."
         if st.until:
-            yield ox.Triple(node, _END, date_literal(st.until))
+            yield f"{node} {_END} {date_literal(st.until)} ."
         if st.note:
-            yield ox.Triple(node, _NOTE, ox.Literal(st.note))
+            yield f"{node} {_NOTE} {_lit(st.note)} ."
         if st.quote:
-            yield ox.Triple(node, _QUOTE, ox.Literal(st.quote))
+            yield f"{node} {_QUOTE} {_lit(st.quote)} ."
+
+
+def ntriples(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI, ontology: Ontology | None = None) -> bytes:
+    """The whole graph as N-Triples bytes, in canonical order."""
+    return ("\n".join(ntriples_lines(graph, base_iri, ontology)) + "\n").encode("utf-8")
+
+
+def rdf_triples(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
+                ontology: Ontology | None = None) -> list[ox.Triple]:
+    """Every triple of the graph as pyoxigraph Triples, in canonical order."""
+    return list(ox.parse(ntriples(graph, base_iri, ontology), ox.RdfFormat.N_TRIPLES))
 
 
 def new_rdflib_graph(store: str = "Oxigraph"):
@@ -182,27 +209,25 @@ def new_rdflib_graph(store: str = "Oxigraph"):
     return Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
 
 
-def to_rdflib(triples: Iterable[ox.Triple], prefixes: dict[str, str] | None = None, store: str = "Oxigraph"):
-    """Load triples into an rdflib Graph; on Oxigraph in one bulk call."""
+def to_rdflib(data: bytes, prefixes: dict[str, str] | None = None, store: str = "Oxigraph"):
+    """Load N-Triples bytes into an rdflib Graph; on Oxigraph with its bulk loader."""
     from rdflib import URIRef
 
     graph = new_rdflib_graph(store)
     for prefix, namespace in (prefixes or STANDARD_PREFIXES).items():
         graph.bind(prefix, URIRef(namespace))
     if store == "Oxigraph":
-        default = ox.DefaultGraph()
-        graph.store._inner.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+        graph.store._inner.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     else:
-        from oxrdflib._converter import from_ox
-
-        graph.addN((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph) for t in triples)
+        graph.parse(data=data, format="nt")
     return graph
 
 
 def build_rdf(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI, ontology: Ontology | None = None,
               store: str = "Oxigraph"):
-    """The canonical model as an rdflib Graph (Oxigraph store by default)."""
-    return to_rdflib(rdf_triples(graph, base_iri, ontology), data_prefixes(base_iri), store)
+    """The canonical model as an rdflib Graph (Oxigraph store by default; store="default" gives
+    rdflib's own memory store, the baseline in benchmarks)."""
+    return to_rdflib(ntriples(graph, base_iri, ontology), data_prefixes(base_iri), store)
 
 
 # ---------------------------------------------------------------------- RDF -> model
