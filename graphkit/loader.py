@@ -95,7 +95,10 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        return None, [Problem(display, line, f"YAML syntax error: {exc.problem or exc}")]
+        message = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        return None, [Problem(display, line, message)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 0, f"YAML error: {exc}")]
     finally:
@@ -225,7 +228,8 @@ class _FileReader:
         attributes = self.attributes(item)
         if None in (entity_id, type_key, name):
             return None
-        return Entity(entity_id, type_key, name, labels, tuple(str(a) for a in aliases), wikidata,
+        # aliases are a set: sorted, so the model is the same whichever order they were written in
+        return Entity(entity_id, type_key, name, labels, tuple(sorted({str(a) for a in aliases})), wikidata,
                       self.text(item, "description"), attributes, Location(self.file, item.line))
 
     def attributes(self, item: LineDict) -> dict:
@@ -264,7 +268,7 @@ class _FileReader:
             self.problem(item.line_of("language"), f"'{language}' is not a language tag")
             language = None
         source = Source(source_id or "", title or "", self.identifier(item, "publisher", required=False),
-                        url, self.date(item, "date"), language, self.id_list(item, "cites"),
+                        url, self.date(item, "date"), language, tuple(sorted(set(self.id_list(item, "cites")))),
                         Location(self.file, item.line))
         return source if source_id and title else None
 
@@ -329,7 +333,7 @@ class _FileReader:
         market = self.identifier(item, "market", required=False)
         if None in (subject, obj, status, rel_info) or not sources:
             return None
-        return Statement(subject, relation, obj, status, tuple(dict.fromkeys(sources)), market, since, until,
+        return Statement(subject, relation, obj, status, tuple(sorted(set(sources))), market, since, until,
                          self.text(item, "note"), self.text(item, "quote"), symmetric=rel_info.symmetric,
                          location=Location(self.file, item.line))
 
@@ -478,8 +482,8 @@ def check_graph(graph: KnowledgeGraph, ontology: Ontology | None = None) -> list
             if entity is None:
                 problems.append(Problem(*where(st), f"unknown entity '{entity_id}' as {role} of {st.relation}"))
             elif not ontology.fits(entity.type, allowed):
-                problems.append(Problem(*where(st), f"{st.relation} needs a {' or '.join(allowed)} as {role}, "
-                                                    f"but '{entity_id}' is a {entity.type}"))
+                problems.append(Problem(*where(st), f"the {role} of {st.relation} must be {' or '.join(allowed)}, "
+                                                    f"but '{entity_id}' is {entity.type}"))
         if st.subject == st.object:
             problems.append(Problem(*where(st), f"'{st.subject}' {st.relation} itself"))
         for source_id in st.sources:

@@ -1,0 +1,59 @@
+"""The command line: exit codes, clean errors, documented commands."""
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from graphkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+INVALID = ROOT / "tests" / "data" / "invalid"
+
+
+def test_check_ok_on_seed_data():
+    result = CliRunner().invoke(main, ["check", str(ROOT / "seed_data")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: ")
+
+
+def test_check_reports_problems_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "graphkit.cli", "check", str(INVALID / "many.yaml")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "error: 6 problems found:" in result.stderr
+    assert "tests/data/invalid/many.yaml:3: unknown entity type 'Startup'" in result.stderr
+
+
+def test_build_writes_exports(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seed_data"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "entities" in result.output and "triples" in result.output
+    assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_missing_path_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            yield f"{prefix} {name}".strip()
+            if hasattr(command, "commands"):
+                yield from walk(command, f"{prefix} {name}")
+
+    missing = [c for c in walk(main, "graphkit") if f"`{c}" not in readme]
+    assert missing == []
+
+
+def test_library_never_imports_click():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "graphkit").rglob("*.py")
+                 if "cli" not in p.relative_to(ROOT / "graphkit").parts
+                 and ("import click" in p.read_text() or "from click" in p.read_text())]
+    assert offenders == []
