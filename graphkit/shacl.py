@@ -18,7 +18,8 @@ def shacl_problems(graph: KnowledgeGraph, rdf_graph) -> list[Problem]:
     shapes = Graph(bind_namespaces="none").parse(ontology_dir() / "shapes.ttl")
     ontology = Graph(bind_namespaces="none").parse(ontology_dir() / "graphkit.ttl")
     conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
-                                               inference="none", advanced=False, allow_warnings=True)
+                                               inference="none", advanced=False, allow_warnings=True,
+                                               inplace=True)  # data is our own throw-away copy
     if conforms:
         return []
     where = _locations(graph)
