@@ -29,8 +29,12 @@ _EXPORTS = {
     "load_ontology": "graphkit.ontology",
     "load_turtle": "graphkit.rdf",
     "load_yaml": "graphkit.loader",
+    "render_page": "graphkit.page",
+    "run_cypher": "graphkit.cypher",
+    "run_sparql": "graphkit.sparql",
     "serialize": "graphkit.exports",
     "validate": "graphkit.api",
+    "write_page": "graphkit.page",
 }
 
 __all__ = sorted(_EXPORTS)

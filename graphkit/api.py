@@ -113,7 +113,7 @@ def _build_writers() -> list[Callable]:
     """Writers registered by optional features (imported lazily to keep start-up fast)."""
     import importlib
 
-    for module in ("graphkit.page",):
+    for module in ("graphkit.page", "graphkit.propertygraph"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -17,7 +17,7 @@ def test_vocabulary_is_complete_and_bilingual():
     assert REQUIRED_CLASSES <= set(onto.classes)
     assert REQUIRED_RELATIONS <= set(onto.relations)
     for item in [*onto.classes.values(), *onto.relations.values()]:
-        assert {"en", "fr"} <= set(item.labels), item.key
+        assert {"en", "fr", "zh"} <= set(item.labels), item.key
         assert {"en", "fr"} <= set(item.comments), item.key
     assert onto.relations["partners-with"].symmetric and onto.relations["competes-with"].symmetric
     assert not onto.relations["develops"].symmetric

@@ -1,2 +1,111 @@
-"""Commands of this feature (filled in by its issue)."""
-COMMANDS = ()
+"""`graphkit cypher QUERY` and `graphkit push neo4j`."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import data_option, data_paths
+
+
+def _server_options(func):
+    """--uri/--user/--password/--database, with Neo4j's standard environment variables."""
+    func = click.option("--database", envvar="NEO4J_DATABASE", default=None,
+                        help="Database on the server (default: the server's default; env NEO4J_DATABASE).")(func)
+    func = click.option("--password", envvar="NEO4J_PASSWORD", default=None,
+                        help="Password (env NEO4J_PASSWORD).")(func)
+    func = click.option("--user", envvar="NEO4J_USERNAME", default=None,
+                        help="User name (env NEO4J_USERNAME; default neo4j when a password is given).")(func)
+    return func
+
+
+def _auth(user: str | None, password: str | None):
+    if password is None and user is None:
+        return None
+    return (user or "neo4j", password or "")
+
+
+@click.command("cypher")
+@click.argument("query", required=False)
+@click.option("--list", "list_pack", is_flag=True, help="List the question pack (queries/cypher/*.cypher) and exit.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Query parameter $NAME (repeatable); VALUE is read as JSON when valid (42, true, "
+                   "[\"a\",\"b\"]), else as text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="Output format.")
+@data_option
+@click.option("--uri", envvar="NEO4J_URI", default=None,
+              help="Query this Neo4j server (bolt://HOST:7687, neo4j://...) instead of the embedded engine "
+                   "(env NEO4J_URI).")
+@_server_options
+@click.option("--embedded", is_flag=True, help="Use the embedded engine even if NEO4J_URI is set.")
+@click.option("--write", is_flag=True, help="Allow a query that writes (only on a server given with --uri).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after this time.")
+def cypher(query, list_pack, params, fmt, data, uri, user, password, database, embedded, write, timeout):
+    """Run a Cypher QUERY on the graph.
+
+    QUERY is Cypher text, or the name of a query in the pack (see --list). By default it runs
+    on the embedded engine (FalkorDB, started by graphkit and loaded with the YAML data); with
+    --uri on a Neo4j server. Symmetric relations need an undirected pattern:
+    (a)-[:PARTNERS_WITH]-(b).
+
+    \b
+      graphkit cypher "MATCH (a:Company {name:'Apple'})-[r:PARTNERS_WITH]-(b) RETURN b.name, r.status"
+      graphkit cypher "MATCH (n {id: \\$id}) RETURN n.name" --param id=apple --format json
+      graphkit cypher partners-in-market --param company=apple --param market=china
+    """
+    from ..cypher import PACK_NAME, cypher_pack, format_result, pack_query, parse_params, run_cypher
+    from ..errors import GraphkitError
+
+    if list_pack:
+        for name, entry in cypher_pack().items():
+            defaults = " ".join(f"{k}={v}" for k, v in entry.defaults.items())
+            click.echo(f"{name:24} {entry.description}" + (f" [{defaults}]" if defaults else ""))
+        return
+    if not query:
+        raise GraphkitError("give a Cypher query or the name of a pack query (see graphkit cypher --list)")
+    values = parse_params(params)
+    if PACK_NAME.match(query):
+        query, values = pack_query(query, values)
+    if embedded:
+        uri = None
+    if uri:
+        result = run_cypher(query, values, uri=uri, auth=_auth(user, password), database=database,
+                            timeout=timeout, write=write)
+    else:
+        from ..api import load
+
+        result = run_cypher(query, values, graph=load(data_paths(data)), timeout=timeout, write=write)
+    width = None if sys.stdout.isatty() else 200
+    click.echo(format_result(result, fmt, width=width), nl=False)
+
+
+@click.command("neo4j")
+@data_option
+@click.option("--uri", envvar="NEO4J_URI", required=True,
+              help="The Neo4j server: bolt://HOST:7687 or neo4j://... (env NEO4J_URI).")
+@_server_options
+@click.option("--graph-name", default="graphkit", show_default=True,
+              help="Name that marks this graph's nodes (several graphs can share a database).")
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
+              help="Rows per UNWIND batch.")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+def push_neo4j(data, uri, user, password, database, graph_name, batch_size, dry_run):
+    """Sync the graph into a Neo4j database.
+
+    Creates the constraints and indexes it needs, writes what changed in batches, deletes the
+    nodes and relationships graphkit wrote that are no longer in the YAML, and never touches
+    nodes it did not create. Pushing twice changes nothing.
+    """
+    from ..api import load
+    from ..cypher import push_neo4j as push
+
+    graph = load(data_paths(data))
+    result = push(graph, uri, _auth(user, password), database, graph_name=graph_name, batch_size=batch_size,
+                  dry_run=dry_run)
+    target = uri + (f" (database {database})" if database else "")
+    click.echo(f"{'dry run, nothing written to' if dry_run else 'pushed to'} {target}: {result.summary()}")
+
+
+COMMANDS = (cypher,)
+PUSH_COMMANDS = (push_neo4j,)

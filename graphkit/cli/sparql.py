@@ -1,2 +1,214 @@
-"""Commands of this feature (filled in by its issue)."""
-COMMANDS = ()
+"""graphkit sparql / graphkit push sparql: parse options, call graphkit.sparql, print."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import base_iri_option, data_option, data_paths, is_interactive
+
+_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+
+
+def _remote_options(func):
+    """--timeout, --user, --password, --auth: shared by the query and the push command."""
+    options = [
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="S",
+                     help="Seconds to wait for each answer of a remote server."),
+        click.option("--user", envvar="GRAPHKIT_SPARQL_USER", show_envvar=True,
+                     help="User name for the remote server."),
+        click.option("--password", envvar="GRAPHKIT_SPARQL_PASSWORD", show_envvar=True,
+                     help="Password for the remote server (prefer the environment variable: "
+                          "command lines are visible to other users). Never printed."),
+        click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest"]), default="basic",
+                     show_default=True, help="HTTP authentication scheme (Virtuoso's *-auth endpoints: digest)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _console(err: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if err else sys.stdout
+    # Off a terminal nothing should wrap: a wide virtual width keeps one row per line.
+    return Console(file=stream, width=None if stream.isatty() else 1000, highlight=False)
+
+
+def _embedded_graph(data, turtle, base_iri):
+    """(rdflib graph or KnowledgeGraph) for the embedded store."""
+    if turtle and data:
+        raise click.UsageError("give either -d/--data or --turtle, not both")
+    from .. import sparql
+
+    if turtle:
+        return sparql.load_rdf_graph(turtle, base_iri)
+    from .. import api
+
+    return api.load(data_paths(data))
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{value}' is not NAME=VALUE", param_hint="--param")
+        params[name.strip().lstrip("?$")] = text
+    return params
+
+
+def _print_list() -> None:
+    from rich.table import Table
+
+    from .. import sparql
+
+    table = Table("name", "form", "parameters (default)", "question", box=None, pad_edge=False)
+    for query in sparql.list_queries():
+        params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.params)
+        table.add_row(query.name, query.form.upper().replace("GRAPH", "CONSTRUCT"), params, query.description)
+    _console().print(table)
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the query from a .rq file ('-' for stdin).")
+@click.option("--list", "list_pack", is_flag=True, help="List the question pack (queries/*.rq) and exit.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (repeatable), e.g. -p entity=apple. Values are bound as RDF "
+                   "terms, never pasted into the query.")
+@data_option
+@click.option("--turtle", type=click.Path(exists=True, dir_okay=False),
+              help="Query this RDF file (Turtle, N-Triples, TriG...) instead of YAML data.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
+              help="Output: a table, SPARQL 1.1 CSV/TSV/JSON results, or Turtle (CONSTRUCT/DESCRIBE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the answer to a file.")
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --endpoint: the named graph to query (sent as default-graph-uri).")
+@_remote_options
+@click.option("--allow-service", is_flag=True,
+              help="Let the embedded engine run SERVICE clauses (they make network calls).")
+@base_iri_option
+def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endpoint, graph_iri, timeout,
+           user, password, auth_scheme, allow_service, base_iri):
+    """Answer a SPARQL query on the graph (or on a remote SPARQL endpoint).
+
+    QUERY is the query text, or the name of a query in the pack (see --list). The embedded
+    store is built from seed_data/ (or -d DATA, or --turtle FILE); common prefixes (gk:, e:,
+    src:, st:, schema:, rdfs:, ...) are predeclared.
+
+    \b
+    Examples:
+      graphkit sparql --list
+      graphkit sparql partners-in-market -p company=apple -p market=china
+      graphkit sparql 'SELECT ?m WHERE { e:alibaba gk:develops ?m }' --format csv
+      graphkit sparql about --endpoint http://127.0.0.1:7878/query --graph https://example.org/g
+    """
+    from .. import sparql as lib
+    from ..errors import GraphkitError
+
+    if list_pack:
+        _print_list()
+        return
+    if query_file and query:
+        raise click.UsageError("give either QUERY or --file, not both")
+    origin = "query"
+    if query_file:
+        try:
+            text = sys.stdin.read() if query_file == "-" else open(query_file, encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GraphkitError(f"{query_file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        origin = "stdin" if query_file == "-" else query_file
+        query_obj = text
+    elif query:
+        names = {q.name for q in lib.list_queries()}
+        if query in names:
+            query_obj = lib.load_query(query)
+        elif query.endswith((".rq", ".sparql")) and " " not in query:
+            raise GraphkitError(f"'{query}' looks like a file: use --file {query}")
+        elif not any(c.isspace() or c in "{}" for c in query.strip()):
+            raise GraphkitError(f"no query named '{query}' in the pack (see graphkit sparql --list)")
+        else:
+            query_obj = query
+    else:
+        raise click.UsageError("give a QUERY, --file F.rq or --list")
+
+    bound = _parse_params(params)
+    auth = lib.make_auth(user, password, auth_scheme)
+    if endpoint:
+        if data or turtle:
+            raise click.UsageError("--endpoint queries the server: drop -d/--data and --turtle")
+        result = lib.run_sparql(query_obj, endpoint=endpoint, default_graph=graph_iri, params=bound,
+                                timeout=timeout, auth=auth, base_iri=base_iri,
+                                origin=None if origin == "query" else origin)
+    else:
+        if graph_iri:
+            raise click.UsageError("--graph applies to --endpoint")
+        graph = _embedded_graph(data, turtle, base_iri)
+        result = lib.run_sparql(query_obj, graph, params=bound, allow_service=allow_service, base_iri=base_iri,
+                                origin=None if origin == "query" else origin)
+
+    if output:
+        from ..exports import atomic_write
+
+        text = result.to_table(width=1000) if fmt == "table" else result.format(fmt)
+        atomic_write(output, text)
+        return
+    if fmt == "table" and result.kind == "select":
+        _console().print(result.rich_table())
+        return
+    click.echo(result.format(fmt), nl=False)
+
+
+@click.command("sparql")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint (used to count triples before and after).")
+@click.option("--graph", "graph_iri", required=True, metavar="IRI", help="Named graph to replace.")
+@click.option("--store", "store_url", metavar="URL",
+              help="Graph Store endpoint (default: guessed for Oxigraph, Virtuoso and Fuseki layouts).")
+@data_option
+@click.option("--turtle", type=click.Path(exists=True, dir_okay=False),
+              help="Push this RDF file instead of the graph built from YAML.")
+@base_iri_option
+@click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True, metavar="N",
+              help="Triples per request (the first replaces the graph, the others add to it).")
+@_remote_options
+def push_sparql(endpoint, graph_iri, store_url, data, turtle, base_iri, chunk_size, timeout, user, password,
+                auth_scheme):
+    """Replace a named graph on a SPARQL server with the built graph (Graph Store Protocol).
+
+    After the push the server's triple count for the graph is checked; a mismatch is an
+    error. If a chunk fails, the message says what the remote graph now holds.
+    """
+    from .. import sparql as lib
+
+    auth = lib.make_auth(user, password, auth_scheme)
+    graph = _embedded_graph(data, turtle, base_iri)
+    progress_bar = None
+    if is_interactive():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress_bar = Progress(TextColumn("pushing"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"),
+                                TimeElapsedColumn(), console=_console(err=True), transient=True)
+    if progress_bar is None:
+        result = lib.push_graph(graph, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
+                                chunk_size=chunk_size, timeout=timeout, base_iri=base_iri)
+    else:
+        with progress_bar:
+            task = progress_bar.add_task("push", total=None)
+
+            def progress(sent: int, total: int) -> None:
+                progress_bar.update(task, completed=sent, total=total)
+
+            result = lib.push_graph(graph, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
+                                    chunk_size=chunk_size, timeout=timeout, base_iri=base_iri, progress=progress)
+    chunks = f"{result.chunks} chunk{'s' if result.chunks != 1 else ''}"
+    click.echo(f"pushed {result.triples} triples to <{result.graph_iri}> in {result.seconds:.2f} s ({chunks}); "
+               f"the server holds {result.remote_count} triples in that graph")
+
+
+COMMANDS = (sparql,)
+PUSH_COMMANDS = (push_sparql,)

@@ -1,0 +1,239 @@
+"""Page size and time-to-interactive in headless Chromium: graphkit's page vs pyvis's own output.
+
+    python benchmarks/page_bench.py                 # seed graph and 5,000 nodes / 15,000 relationships
+    python benchmarks/page_bench.py --sizes 1000x3000 --repeat 5
+    python benchmarks/page_bench.py --screenshot docs/page.png    # also refresh the docs screenshot
+
+Measured per page (median of --repeat loads, network cut off, Debian's /usr/bin/chromium):
+- render: Python time to build the HTML (selection, layout, pyvis, JSON);
+- size: bytes of the single HTML file;
+- ready: ms from navigation start until the graph is drawn and the page answers (graphkit:
+  window.graphkit.readyAt; pyvis: first drawing after its stabilization, see _HOOK);
+- search / filter / select: ms for a search that focuses an entity, for unticking a certainty
+  status, and for selecting a node (neighbourhood highlight), each until the next two frames.
+Baseline: pyvis 0.3.2's default page (Network + add_node/add_edge + write_html, in_line
+resources) for the same graph, with its default physics, and with physics switched off.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+TIMEOUT_MS = 60_000
+
+# Records when pyvis's vis.Network first draws and finishes stabilizing (it has no ready flag).
+_HOOK = """
+(() => {
+  let visObject, Original;
+  function Wrapped(...args) {
+    const net = new Original(...args);
+    window.__net = net;
+    net.once('stabilizationIterationsDone', () => { window.__stabilizedAt = performance.now(); });
+    net.on('afterDrawing', () => {
+      if (!window.__firstDrawAt) window.__firstDrawAt = performance.now();
+      if (window.__stabilizedAt && !window.__readyAt) window.__readyAt = performance.now();
+    });
+    return net;
+  }
+  Object.defineProperty(window, 'vis', { configurable: true, get: () => visObject, set: (value) => {
+    visObject = value;
+    Object.defineProperty(value, 'Network', { configurable: true, enumerable: true,
+      get: () => Wrapped, set: (network) => { Original = network; } });
+  } });
+})();
+"""
+
+_FRAMES = "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));"
+_SEARCH = """async (name) => {
+  const t0 = performance.now();
+  const box = document.getElementById('gk-search');
+  box.value = name;
+  box.dispatchEvent(new Event('input'));
+  box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
+  %s
+  return performance.now() - t0;
+}""" % _FRAMES
+_FILTER = """async () => {
+  const t0 = performance.now();
+  document.querySelector('#gk-statuses input').click();
+  %s
+  return performance.now() - t0;
+}""" % _FRAMES
+_SELECT = """async (id) => {
+  const t0 = performance.now();
+  const net = window.graphkit.network;
+  net.selectNodes([id]);
+  net.body.emitter.emit('click', {nodes: [id], edges: [], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}});
+  %s
+  return performance.now() - t0;
+}""" % _FRAMES
+
+
+def _graphs(sizes: list[str]):
+    from graphkit import api
+    from graphkit.synthetic import generate
+
+    yield "seed", api.load(ROOT / "seed_data")
+    for size in sizes:
+        entities, statements = (int(x) for x in size.lower().split("x"))
+        yield f"synthetic {entities:,}/{statements:,}", generate(entities, statements)
+
+
+def _pyvis_page(graph, path: Path, physics: bool) -> float:
+    from pyvis.network import Network
+
+    start = time.perf_counter()
+    net = Network(directed=True, cdn_resources="in_line")
+    for entity in graph.sorted_entities():
+        net.add_node(entity.id, label=entity.name, title=entity.name)
+    for st in graph.sorted_statements():
+        net.add_edge(st.subject, st.object, title=st.relation)
+    net.toggle_physics(physics)
+    net.write_html(str(path))
+    return time.perf_counter() - start
+
+
+def _load(browser, path: Path, kind: str) -> dict:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    page = context.new_page()
+    blocked = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    if kind != "graphkit":
+        page.add_init_script(_HOOK)
+    result = {"blocked": len(blocked)}
+    try:
+        page.goto(path.resolve().as_uri(), timeout=TIMEOUT_MS)
+        if kind == "graphkit":
+            _wait(page, "window.graphkit && window.graphkit.ready")
+            ready = page.evaluate("window.graphkit.readyAt")
+        else:
+            _wait(page, "window.__net && window.__firstDrawAt && (window.__readyAt || !window.__net.physics.physicsEnabled)")
+            ready = page.evaluate("window.__readyAt || window.__firstDrawAt")
+        # The main thread must answer too (a page still simulating physics does not).
+        result["ready"] = max(ready, page.evaluate("performance.now()"))
+        if kind == "graphkit":
+            result.update(_interactions(page))
+    except (TimeoutError, PlaywrightTimeout):  # a result here
+        result["ready"] = None
+    result["blocked"] = len(blocked)
+    context.close()
+    return result
+
+
+def _wait(page, expression: str) -> None:
+    """Poll from outside: wait_for_function evals its predicate in the page, which CSP refuses."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not page.evaluate(f"() => !!({expression})"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(expression)
+        page.wait_for_timeout(50)
+
+
+def _interactions(page) -> dict:
+    middle = page.evaluate("window.graphkit.data.entities[Math.floor(window.graphkit.data.entities.length / 2)]")
+    timings = {"search": page.evaluate(_SEARCH, middle["name"])}
+    page.keyboard.press("Escape")
+    timings["filter"] = page.evaluate(_FILTER)
+    timings["select"] = page.evaluate(_SELECT, middle["id"])
+    return timings
+
+
+def _screenshot(browser, seed_page: Path, out: Path) -> None:
+    """The docs picture: the seed graph with Apple's partnership with Alibaba selected."""
+    context = browser.new_context(viewport={"width": 1500, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(seed_page.resolve().as_uri())
+    _wait(page, "window.graphkit && window.graphkit.ready")
+    page.fill("#gk-search", "Apple")
+    page.press("#gk-search", "Enter")
+    page.wait_for_timeout(600)
+    page.locator("#gk-panel-body button.gk-link", has_text="partners with Alibaba").click()
+    page.evaluate("window.graphkit.network.fit({animation: false})")
+    page.wait_for_timeout(400)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
+    context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="*", default=["5000x15000"], help="synthetic graphs ENTITIESxRELATIONSHIPS")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true", help="skip pyvis's pages")
+    parser.add_argument("--screenshot", type=Path, help="write a screenshot of the seed page here")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+    from rich.console import Console
+    from rich.table import Table
+
+    from graphkit.page import write_page
+
+    table = Table(title="graph page in headless Chromium (median of %d loads; ms)" % args.repeat)
+    for column in ("graph", "page", "render (s)", "size", "ready", "search", "filter", "select", "blocked requests"):
+        table.add_column(column, justify="left" if column in ("graph", "page") else "right")
+
+    def ms(values):
+        if any(v is None for v in values):
+            return f"> {TIMEOUT_MS:,}"
+        return f"{statistics.median(values):,.0f}"
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        tmp = Path(tmp)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, graph in _graphs(args.sizes):
+                pages = []
+                path = tmp / f"graphkit-{len(graph.entities)}.html"
+                start = time.perf_counter()
+                write_page(graph, path)
+                pages.append(("graphkit", "graphkit", path, time.perf_counter() - start))
+                if name == "seed" and args.screenshot:
+                    _screenshot(browser, path, args.screenshot)
+                if not args.no_baseline:
+                    import os
+
+                    cwd = os.getcwd()
+                    os.chdir(tmp)  # pyvis may write lib/ next to the page: keep it in the temp dir
+                    try:
+                        for physics in (True, False):
+                            base = tmp / f"pyvis-{physics}-{len(graph.entities)}.html"
+                            seconds = _pyvis_page(graph, base, physics)
+                            pages.append(("pyvis", f"pyvis default{'' if physics else ', physics off'}", base, seconds))
+                    finally:
+                        os.chdir(cwd)
+                for kind, label, page_path, seconds in pages:
+                    runs = [_load(browser, page_path, kind)]
+                    if runs[0]["ready"] is not None:  # a page that timed out would only time out again
+                        runs += [_load(browser, page_path, kind) for _ in range(args.repeat - 1)]
+                    table.add_row(name, label, f"{seconds:.2f}", f"{page_path.stat().st_size / 1e6:.2f} MB",
+                                  ms([r["ready"] for r in runs]),
+                                  *(ms([r.get(k) for r in runs]) if kind == "graphkit" else "-" for k in ("search", "filter", "select")),
+                                  str(max(r["blocked"] for r in runs)))
+        finally:
+            browser.close()
+    Console(width=160).print(table)
+
+
+if __name__ == "__main__":
+    main()

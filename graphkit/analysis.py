@@ -1,0 +1,234 @@
+"""Analytics on the property graph (networkx): statistics, paths, centrality, communities.
+
+Everything starts from graphkit.propertygraph.to_property_graph (a MultiDiGraph, one edge per
+statement). Paths, centrality and communities look at the *entity* graph: source nodes are left
+out (a dataset cited by 20,000 facts would otherwise connect everything), and facts count in
+both directions for connectivity while each fact keeps its real direction in the answers.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+
+from .errors import GraphkitError
+from .model import Entity, KnowledgeGraph
+from .propertygraph import SOURCE_PREFIX, to_property_graph
+
+#: Centrality measures `rank` knows, with the description printed next to the scores.
+MEASURES = {
+    "pagerank": "PageRank (damping 0.85) on the undirected entity graph, edges weighted by the number of facts",
+    "degree": "degree centrality: share of the other entities linked by at least one fact",
+    "betweenness": "betweenness centrality: share of shortest paths passing through the entity "
+                   "(estimated from 200 sampled sources, seed 42, on graphs over 2,000 entities)",
+}
+#: Entity groups ranked by default: the most central organizations and the most central models.
+RANK_GROUPS = ("Organization", "AIModel")
+
+
+# ---------------------------------------------------------------------------------- stats
+
+def stats(graph: KnowledgeGraph) -> dict:
+    """Counts by entity type, relation, status and source (a fact counts once per source it cites)."""
+    by_source = Counter(source for st in graph.statements for source in st.sources)
+    return {
+        "entities": len(graph.entities),
+        "statements": len(graph.statements),
+        "sources": len(graph.sources),
+        "by_type": _sorted_counts(Counter(e.type for e in graph.entities.values())),
+        "by_relation": _sorted_counts(Counter(st.relation for st in graph.statements)),
+        "by_status": _sorted_counts(Counter(st.status for st in graph.statements)),
+        "by_source": _sorted_counts(by_source),
+        "by_publisher": _sorted_counts(Counter(
+            (graph.sources[s].publisher or "(none)") if s in graph.sources else "(unknown)"
+            for st in graph.statements for s in st.sources)),
+    }
+
+
+def _sorted_counts(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# ---------------------------------------------------------------------------------- entity graph
+
+def entity_graph(pg):
+    """Undirected simple graph of entities; edge weight = number of facts between the two."""
+    import networkx as nx
+
+    simple = nx.Graph()
+    simple.add_nodes_from((n, d) for n, d in pg.nodes(data=True) if not str(n).startswith(SOURCE_PREFIX))
+    for u, v in pg.edges():
+        if u == v:
+            continue
+        if simple.has_edge(u, v):
+            simple[u][v]["weight"] += 1
+        else:
+            simple.add_edge(u, v, weight=1)
+    return simple
+
+
+def find_entity(graph: KnowledgeGraph, text: str) -> Entity:
+    """An entity by id, name, label or alias; a GraphkitError naming close matches otherwise."""
+    entity = graph.find(text)
+    if entity is not None:
+        return entity
+    from .resolve import normalize_name
+
+    wanted = normalize_name(text)
+    close = sorted(e.id for e in graph.entities.values()
+                   if wanted and any(wanted in normalize_name(n) for n in (e.id, *e.all_names())))
+    hint = f" (did you mean: {', '.join(close[:8])}{', ...' if len(close) > 8 else ''}?)" if close else ""
+    raise GraphkitError(f"no entity '{text}'{hint}")
+
+
+# ---------------------------------------------------------------------------------- paths
+
+@dataclass
+class Fact:
+    statement_id: str
+    subject: str
+    relation: str
+    object: str
+    status: str
+    sources: list[dict]  # {id, title, url, publisher}
+    note: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"statement_id": self.statement_id, "subject": self.subject, "relation": self.relation,
+                "object": self.object, "status": self.status, "sources": self.sources, "note": self.note}
+
+
+@dataclass
+class Hop:
+    start: str
+    end: str
+    facts: list[Fact] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"from": self.start, "to": self.end, "facts": [f.as_dict() for f in self.facts]}
+
+
+@dataclass
+class Path:
+    entities: list[dict]  # {id, name, type}
+    hops: list[Hop]
+
+    @property
+    def length(self) -> int:
+        return len(self.hops)
+
+    def as_dict(self) -> dict:
+        return {"length": self.length, "entities": self.entities, "hops": [h.as_dict() for h in self.hops]}
+
+
+def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> list[Path]:
+    """Up to `limit` shortest paths between two entities (ids, names or aliases), in a stable order.
+
+    The search ignores direction; each fact on the way is reported as stated (subject, relation,
+    object), with its status and sources. An empty list means the two are not connected.
+    """
+    import networkx as nx
+
+    a, b = find_entity(graph, start), find_entity(graph, end)
+    if a.id == b.id:
+        raise GraphkitError(f"'{start}' and '{end}' are the same entity ({a.id})")
+    pg = to_property_graph(graph)
+    simple = entity_graph(pg)
+    try:
+        found = list(islice(nx.all_shortest_paths(simple, a.id, b.id), max(limit, 1) * 50))
+    except nx.NetworkXNoPath:
+        return []
+    found.sort()  # all_shortest_paths' order depends on insertion order; sort for stable output
+    result = []
+    for nodes in found[:limit]:
+        hops = []
+        for u, v in zip(nodes, nodes[1:]):
+            facts = []
+            for x, y in ((u, v), (v, u)):
+                for key, data in sorted((pg.get_edge_data(x, y) or {}).items()):
+                    facts.append(Fact(key, x, data["relation"], y, data["status"],
+                                      [_source_info(graph, s) for s in data["sources"]], data.get("note")))
+            hops.append(Hop(u, v, facts))
+        entities = [{"id": n, "name": graph.entities[n].name, "type": graph.entities[n].type} for n in nodes]
+        result.append(Path(entities, hops))
+    return result
+
+
+def _source_info(graph: KnowledgeGraph, source_id: str) -> dict:
+    source = graph.sources.get(source_id)
+    if source is None:
+        return {"id": source_id}
+    return {"id": source.id, "title": source.title, "url": source.url, "publisher": source.publisher,
+            "date": source.date}
+
+
+# ---------------------------------------------------------------------------------- rank
+
+def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
+         groups: tuple[str, ...] = RANK_GROUPS) -> dict:
+    """The `top` entities of each group (a class and its sub-classes) by a centrality measure."""
+    import networkx as nx
+
+    from .ontology import load_ontology
+
+    if measure not in MEASURES:
+        raise GraphkitError(f"unknown measure '{measure}' (known: {', '.join(MEASURES)})")
+    ontology = load_ontology()
+    for group in groups:
+        if group not in ontology.classes:
+            raise GraphkitError(f"unknown class '{group}' (known: {', '.join(ontology.classes)})")
+    simple = entity_graph(to_property_graph(graph, ontology))
+    if simple.number_of_nodes() == 0:
+        scores: dict = {}
+    elif measure == "pagerank":
+        scores = nx.pagerank(simple, alpha=0.85, weight="weight")
+    elif measure == "degree":
+        scores = nx.degree_centrality(simple)
+    else:
+        n = simple.number_of_nodes()
+        scores = nx.betweenness_centrality(simple, k=200 if n > 2000 else None, seed=42)
+    result = {"measure": measure, "description": MEASURES[measure], "groups": {}}
+    for group in groups:
+        members = [e for e in graph.entities.values() if ontology.is_a(e.type, group)]
+        ordered = sorted(members, key=lambda e: (-scores.get(e.id, 0.0), e.id))[:top]
+        result["groups"][group] = [{"rank": i, "id": e.id, "name": e.name, "type": e.type,
+                                    "score": round(scores.get(e.id, 0.0), 6),
+                                    "facts": simple.degree(e.id, weight="weight") if e.id in simple else 0}
+                                   for i, e in enumerate(ordered, 1)]
+    return result
+
+
+# ---------------------------------------------------------------------------------- communities
+
+def communities(graph: KnowledgeGraph, *, method: str = "louvain", seed: int = 42, resolution: float = 1.0,
+                top: int = 10, members: int = 8) -> dict:
+    """Groups of densely connected entities (Louvain with a fixed seed, or greedy modularity).
+
+    Returns the `top` largest communities, each with its size, classes and its best-connected
+    members, plus the modularity of the whole partition.
+    """
+    import networkx as nx
+    from networkx.algorithms import community as nx_community
+
+    simple = entity_graph(to_property_graph(graph))
+    simple.remove_nodes_from([n for n, d in list(simple.degree()) if d == 0])
+    if simple.number_of_edges() == 0:
+        return {"method": method, "seed": seed, "modularity": 0.0, "count": 0, "communities": []}
+    if method == "louvain":
+        parts = nx_community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
+    elif method == "greedy":
+        parts = nx_community.greedy_modularity_communities(simple, weight="weight", resolution=resolution)
+    else:
+        raise GraphkitError(f"unknown method '{method}' (known: louvain, greedy)")
+    modularity = nx_community.modularity(simple, parts, weight="weight", resolution=resolution)
+    parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+    degree = dict(simple.degree(weight="weight"))
+    out = []
+    for index, part in enumerate(parts[:top], 1):
+        best = sorted(part, key=lambda n: (-degree[n], n))[:members]
+        out.append({"community": index, "size": len(part),
+                    "types": _sorted_counts(Counter(graph.entities[n].type for n in part)),
+                    "members": [{"id": n, "name": graph.entities[n].name, "type": graph.entities[n].type,
+                                 "facts": degree[n]} for n in best]})
+    return {"method": method, "seed": seed if method == "louvain" else None, "resolution": resolution,
+            "modularity": round(modularity, 4), "count": len(parts), "communities": out}

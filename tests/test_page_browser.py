@@ -1,0 +1,370 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright, network cut off.
+
+Every request the page makes is recorded and every non-file request aborted; the tests check
+that the only request is the page itself. Screenshots go to tests/artifacts/ (gitignored).
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from graphkit import api
+from graphkit.page import select_subgraph, write_page
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "data" / "page"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `bash scripts/setup.sh test` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        manager.stop()
+
+
+class Session:
+    """One page with its recorded requests, dialogs and errors."""
+
+    def __init__(self, browser, path: Path, *, bypass_csp: bool = False):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 860}, bypass_csp=bypass_csp)
+        self.page = self.context.new_page()
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.route("**/*", self._route)
+        self.page.goto(self.url)
+        self.wait_for("window.graphkit && window.graphkit.ready === true")
+
+    def wait_for(self, expression: str, timeout: float = 30.0) -> None:
+        """Poll an expression from outside the page: Playwright's wait_for_function compiles its
+        predicate with eval inside the page, which the page's Content-Security-Policy refuses."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(f"() => !!({expression})"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {expression}")
+            self.page.wait_for_timeout(50)
+
+    def _route(self, route):
+        self.requests.append(route.request.url)
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def visible_edges(self) -> set[str]:
+        return set(self.js("window.graphkit.visibleEdgeIds()"))
+
+    def visible_nodes(self) -> set[str]:
+        return set(self.js("window.graphkit.visibleNodeIds()"))
+
+    def dom_position(self, node_id: str) -> tuple[float, float]:
+        """Where a node is on the screen (page coordinates)."""
+        x, y = self.js("""id => { const net = window.graphkit.network;
+            const p = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById('gk-graph').getBoundingClientRect();
+            return [p.x + box.left, p.y + box.top]; }""", node_id)
+        return x, y
+
+    def opacity(self, kind: str, item_id: str) -> float:
+        """The opacity vis-network draws an item with (its own, or the global one)."""
+        return self.js("""([kind, id]) => { const body = window.graphkit.network.body;
+            const item = kind === 'node' ? body.nodes[id] : body.edges[id];
+            return kind === 'node' ? item.options.opacity : item.options.color.opacity; }""", [kind, item_id])
+
+    def search(self, text: str) -> None:
+        box = self.page.locator("#gk-search")
+        box.fill(text)
+        box.press("Enter")
+        self.wait_for("window.graphkit.focused === window.graphkit.selected")  # the zoom animation is over
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory, seed_graph):
+    path = tmp_path_factory.mktemp("page") / "seed.html"
+    write_page(seed_graph, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_page(tmp_path_factory):
+    path = tmp_path_factory.mktemp("page") / "fixture.html"
+    write_page(api.load(FIXTURE), path)
+    return path
+
+
+@pytest.fixture
+def seed(browser, seed_page):
+    session = Session(browser, seed_page)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def test_seed_page_loads_offline_and_draws_everything(seed, seed_graph):
+    assert seed.requests == [seed.url], "the page fetched something besides itself"
+    assert seed.errors == []
+    assert seed.js("window.graphkit.nodes.length") == len(seed_graph.entities)
+    assert seed.js("window.graphkit.edges.length") == len(seed_graph.statements)
+    assert seed.visible_nodes() == set(seed_graph.entities)
+    summary = seed_graph.summary()
+    assert seed.page.locator("#gk-counts").inner_text() == (
+        f"{summary['entities']} entities · {summary['statements']} relationships · {summary['sources']} sources")
+    painted = seed.js("""() => { const c = document.querySelector('#gk-graph canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+    assert painted > 5_000, "the canvas is (nearly) empty"
+    legend = seed.page.locator("#gk-types label").all_inner_texts()
+    assert any(text.startswith("company") for text in legend)  # class labels from the ontology
+    ARTIFACTS.mkdir(exist_ok=True)
+    seed.page.screenshot(path=str(ARTIFACTS / "page-seed.png"))
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Apple", "apple"), ("苹果公司", "apple"), ("aliyun", "alibaba-cloud"), ("阿里巴巴集团", "alibaba"),
+])
+def test_search_focuses_the_entity(seed, query, expected):
+    seed.search(query)
+    assert seed.js("window.graphkit.selected") == expected
+    assert seed.js("window.graphkit.network.getSelectedNodes()") == [expected]
+    assert seed.js("document.getElementById('gk-panel-body').getAttribute('data-id')") == expected
+    # the view is centred on it
+    x, y = seed.dom_position(expected)
+    box = seed.page.locator("#gk-graph").bounding_box()
+    assert abs(x - (box["x"] + box["width"] / 2)) < 40 and abs(y - (box["y"] + box["height"] / 2)) < 40
+
+
+def test_search_by_alias_and_labels_in_every_language(browser, fixture_page):
+    session = Session(browser, fixture_page)
+    try:
+        for query in ("BetaCo", "Laboratoires Bêta", "贝塔实验室", "beta labs"):
+            session.search(query)
+            assert session.js("window.graphkit.selected") == "beta", query
+        session.page.locator("#gk-search").fill("Ω-1")
+        options = session.page.locator("#gk-search-results li").all_inner_texts()
+        assert options and options[0].startswith("Omega 1")
+    finally:
+        session.close()
+
+
+def test_filters_hide_what_they_should(seed, seed_graph):
+    statements = {s.id: s for s in seed_graph.statements}
+    every = set(statements)
+    # certainty: untick "confirmed"
+    seed.page.locator('#gk-statuses input[data-key="confirmed"]').uncheck()
+    assert seed.visible_edges() == {i for i, s in statements.items() if s.status != "confirmed"}
+    assert seed.page.locator("#gk-counts").inner_text().split(" · ")[1].startswith(
+        f"{len(every) - sum(s.status == 'confirmed' for s in statements.values())} / {len(every)}")
+    seed.page.locator('#gk-statuses input[data-key="confirmed"]').check()
+    assert seed.visible_edges() == every
+    # entity type: untick markets -> their nodes and every fact touching them disappear
+    markets = {e.id for e in seed_graph.entities.values() if e.type == "Market"}
+    seed.page.locator('#gk-types input[data-key="Market"]').uncheck()
+    assert seed.visible_nodes() == set(seed_graph.entities) - markets
+    assert seed.visible_edges() == {i for i, s in statements.items() if not {s.subject, s.object} & markets}
+    seed.page.locator('#gk-types input[data-key="Market"]').check()
+    # relation: "none" then only partners-with
+    seed.page.locator('.gk-bulk[data-list="gk-relations"] button').nth(1).click()
+    assert seed.visible_edges() == set()
+    seed.page.locator('#gk-relations input[data-key="partners-with"]').check()
+    assert seed.visible_edges() == {i for i, s in statements.items() if s.relation == "partners-with"}
+    seed.page.locator('.gk-bulk[data-list="gk-relations"] button').nth(0).click()
+    # market: untick China
+    seed.page.locator('#gk-markets input[data-key="china"]').uncheck()
+    assert seed.visible_edges() == {i for i, s in statements.items() if s.market != "china"}
+    seed.page.locator('#gk-markets input[data-key="china"]').check()
+    # date slider: the same rule as `graphkit render --as-of`
+    dates = seed.js("window.graphkit.data.dates")
+    for index in (0, len(dates) // 2, len(dates) - 1):
+        seed.page.locator("#gk-date").evaluate(
+            "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", index)
+        expected = {s.id for s in select_subgraph(seed_graph, as_of=dates[index]).statements}
+        assert seed.visible_edges() == expected, dates[index]
+        assert seed.page.locator("#gk-date-label").inner_text() == dates[index]
+    # hide entities left without relations
+    seed.page.locator("#gk-isolated").check()
+    shown = seed.visible_nodes()
+    ends = {e for s in statements.values() if s.id in seed.visible_edges() for e in (s.subject, s.object)}
+    assert shown == ends
+
+
+def test_clicks_show_details_sources_and_highlight(seed, seed_graph):
+    seed.search("Apple")
+    seed.page.locator("#gk-fit").click()
+    seed.page.wait_for_timeout(500)
+    # click on the node itself
+    seed.js("window.graphkit.network.unselectAll()")
+    x, y = seed.dom_position("apple")
+    seed.page.mouse.click(x, y)
+    panel = seed.page.locator("#gk-panel-body")
+    assert panel.get_attribute("data-kind") == "entity" and panel.get_attribute("data-id") == "apple"
+    assert panel.locator("h2").inner_text() == "Apple"
+    neighbours = {e for s in seed_graph.statements if "apple" in (s.subject, s.object) for e in (s.subject, s.object)}
+    stranger = sorted(set(seed_graph.entities) - neighbours)[0]
+    assert seed.opacity("node", stranger) < 0.5  # dimmed
+    assert seed.opacity("node", "alibaba") == 1 and seed.opacity("node", "apple") == 1
+    far_edge = next(s.id for s in seed_graph.statements if "apple" not in (s.subject, s.object))
+    near_edge = next(s.id for s in seed_graph.statements if "apple" in (s.subject, s.object))
+    assert seed.opacity("edge", far_edge) < 0.5 and seed.opacity("edge", near_edge) == 1
+    assert panel.locator("a[href^='https://']").count() > 0  # its sources, as links
+    # click on a relationship: zoom on it, then click the middle of the line
+    statement = next(s for s in seed_graph.statements if (s.subject, s.relation, s.object) == ("apple", "partners-with", "alibaba"))
+    seed.js("ids => window.graphkit.network.fit({nodes: ids})", [statement.subject, statement.object])
+    seed.page.wait_for_timeout(300)
+    (ax, ay), (bx, by) = seed.dom_position(statement.subject), seed.dom_position(statement.object)
+    seed.page.mouse.click((ax + bx) / 2, (ay + by) / 2)
+    assert panel.get_attribute("data-kind") == "statement" and panel.get_attribute("data-id") == statement.id
+    links = panel.locator("ul.gk-sources a")
+    expected = {seed_graph.sources[s].url for s in statement.sources}
+    assert {links.nth(i).get_attribute("href") for i in range(links.count())} == expected
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("target") == "_blank"
+        assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
+    first = seed_graph.sources[statement.sources[0]]
+    assert first.title in panel.inner_text() and first.date in panel.inner_text()
+    assert panel.locator("blockquote").inner_text() == statement.quote
+    # clicking empty space clears the selection and the highlight
+    seed.page.keyboard.press("Escape")
+    assert seed.opacity("node", stranger) == 1 and seed.opacity("edge", far_edge) == 1
+    assert seed.requests == [seed.url]
+
+
+def test_language_switch(seed):
+    seed.page.locator("#gk-lang").select_option("fr")
+    assert seed.js("window.graphkit.nodes.get('alibaba').label") == "Alibaba Group"
+    assert seed.page.locator("#gk-fit").inner_text() == "Recadrer"
+    assert any(t.startswith("entreprise") for t in seed.page.locator("#gk-types label").all_inner_texts())
+    seed.page.locator("#gk-lang").select_option("zh")
+    assert seed.js("window.graphkit.nodes.get('apple').label") == "苹果公司"
+    assert seed.js("document.documentElement.lang") == "zh"
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])
+def test_xss_payloads_show_as_text_and_run_nothing(browser, fixture_page, bypass_csp):
+    # Without the CSP too: the page itself must not turn data into markup.
+    session = Session(browser, fixture_page, bypass_csp=bypass_csp)
+    page = session.page
+    try:
+        page.locator("#gk-search").fill("<img")
+        assert page.locator("#gk-search-results li").first.inner_text().startswith(XSS_NAME)
+        session.search("<img")
+        assert session.js("window.graphkit.selected") == "acme"
+        page.locator("#gk-lang").select_option("fr")  # the fr label carries a <script> payload too
+        assert page.locator("#gk-panel-body h2").inner_text() == "Acmé <script>alert('fr')</script>"
+        assert session.js("window.graphkit.nodes.get('acme').label") == "Acmé <script>alert('fr')</script>"
+        page.locator("#gk-lang").select_option("en")
+        panel = page.locator("#gk-panel-body")
+        assert panel.locator("h2").inner_text() == XSS_NAME
+        assert "<svg onload=alert(3)>" in panel.inner_text()
+        assert "</script><script>window.__xss = 'alias'</script>" in panel.inner_text()
+        # the relationship with the payload note and quote, opened from the panel
+        panel.locator("button.gk-link", has_text="partners with Beta Labs").click()
+        assert panel.locator("blockquote").inner_text() == "</script><img src=x onerror=alert(7)> said the CEO"
+        assert "<img src=x onerror=alert(6)> noted" in panel.inner_text()
+        assert "<img src=x onerror=alert(5)> Acme and Beta team up" in panel.locator("ul.gk-sources").inner_text()
+        # the tooltip of the node
+        page.keyboard.press("Escape")
+        session.js("window.graphkit.network.fit()")
+        page.wait_for_timeout(300)
+        x, y = session.dom_position("acme")
+        page.mouse.move(x, y)
+        page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+        assert page.locator("div.vis-tooltip").inner_text().startswith(XSS_NAME)
+        page.wait_for_timeout(300)
+        assert session.dialogs == []
+        assert session.js("window.__xss") is None
+        assert session.js("document.querySelectorAll('img, #gk-panel svg, #gk-panel script, b').length") == 0
+        assert session.requests == [session.url]  # an <img src=x> would have requested file:///.../x
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"page-xss-{'nocsp' if bypass_csp else 'csp'}.png"))
+    finally:
+        session.close()
+
+
+def test_relations_are_styled_by_certainty(browser, fixture_page):
+    graph = api.load(FIXTURE)
+    session = Session(browser, fixture_page)
+    try:
+        def edge(subject, relation, obj):
+            statement = next(s for s in graph.statements if (s.subject, s.relation, s.object) == (subject, relation, obj))
+            return session.js("""id => { const e = window.graphkit.network.body.edges[id].options;
+                return {dashes: e.dashes, color: e.color.color, to: e.arrows.to.enabled, middle: e.arrows.middle.enabled,
+                        middleType: e.arrows.middle.type, width: e.width, label: e.label}; }""", statement.id)
+
+        confirmed = edge("acme", "partners-with", "beta")
+        denied = edge("acme", "competes-with", "gamma")
+        rumored = edge("beta", "develops", "omega-model")
+        claimed = edge("omega-model", "powers", "omega-app")
+        imported = edge("delta", "ships", "phone-x")
+        assert confirmed["dashes"] is False and confirmed["to"] is False  # symmetric: no arrow
+        assert rumored["dashes"] and rumored["to"] is True
+        assert claimed["dashes"] and imported["dashes"] and claimed["dashes"] != rumored["dashes"]
+        assert denied["color"] == "#dc2626" and denied["middle"] is True and denied["middleType"] == "bar"
+        assert denied["label"].startswith("✗")
+        assert len({e["color"] for e in (confirmed, denied, rumored, claimed, imported)}) == 5
+        legend = session.page.locator("#gk-statuses label").all_inner_texts()
+        assert [t.split("\n")[0].strip() for t in legend] == ["confirmed", "reported", "imported", "claimed", "rumored", "denied"]
+    finally:
+        session.close()
+
+
+def test_large_graph_starts_still_and_details_edges_when_zoomed_in(browser, tmp_path):
+    from graphkit.page import PHYSICS_LIMIT
+    from graphkit.synthetic import generate
+
+    graph = generate(PHYSICS_LIMIT + 100, 3 * (PHYSICS_LIMIT + 100))
+    path = tmp_path / "large.html"
+    write_page(graph, path)
+    session = Session(browser, path)
+    try:
+        assert session.js("window.graphkit.network.physics.physicsEnabled") is False
+        assert session.page.locator("#gk-physics").is_checked() is False
+        assert session.js("window.graphkit.nodes.length") == len(graph.entities)
+        assert session.js("window.graphkit.detailed || 0") == 0  # zoomed out: plain edges
+        dashed = next(s.id for s in graph.statements if s.status == "rumored")
+        assert session.js("id => window.graphkit.network.body.edges[id].options.dashes", dashed) is False
+        session.search(graph.statements[0].subject)  # focusing zooms in
+        session.page.wait_for_timeout(400)
+        box = session.page.locator("#gk-graph").bounding_box()
+        session.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        session.page.mouse.wheel(0, -300)
+        session.wait_for("window.graphkit.detailed > 0", timeout=5)
+        detailed = session.js("""() => window.graphkit.data.statements.filter(s => s.status === 'rumored'
+            && Array.isArray(window.graphkit.network.body.edges[s.id].options.dashes)).length""")
+        assert detailed > 0
+        assert session.requests == [session.url] and session.errors == []
+    finally:
+        session.close()

@@ -1,0 +1,265 @@
+"""Entity resolution (graphkit.resolve) and the merge of all four datasets with seed_data."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graphkit.errors import ValidationError
+from graphkit.model import Entity, KnowledgeGraph, Source, Statement
+from graphkit.resolve import (AliasGroup, AliasTable, Resolver, load_aliases, normalize_name, same_value,
+                              strip_suffixes)
+
+REPO = Path(__file__).parents[1]
+DATASETS = REPO.parent / "shared" / "datasets"
+ALIASES = REPO / "resolution" / "aliases.yaml"
+SUFFIXES = frozenset({"inc", "ltd", "group", "corporation"})
+
+
+def datasets_dir() -> Path:
+    if not DATASETS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the shared datasets are missing: {DATASETS}")
+        pytest.skip(f"the shared datasets are not here: {DATASETS}")
+    return DATASETS
+
+
+def graph(entities=(), statements=(), sources=("src",)) -> KnowledgeGraph:
+    g = KnowledgeGraph()
+    for e in entities:
+        g.entities[e.id] = e
+    for s in sources:
+        g.sources[s] = Source(s, f"Source {s}")
+    g.statements.extend(statements)
+    return g
+
+
+def org(id_, name, type_="Company", **kw) -> Entity:
+    return Entity(id_, type_, name, **kw)
+
+
+def model(id_, name, **kw) -> Entity:
+    return Entity(id_, "AIModel", name, **kw)
+
+
+def fact(s, r, o, status="imported", sources=("src",), note=None) -> Statement:
+    return Statement(s, r, o, status, tuple(sources), note=note)
+
+
+SEED = graph(
+    [org("alibaba", "Alibaba", aliases=("Alibaba Group",), wikidata="Q1359568",
+         attributes={"country": "China", "founded": "1999"}),
+     org("alibaba-cloud", "Alibaba Cloud"),
+     org("baidu", "Baidu, Inc."),
+     model("qwen", "Qwen"),
+     model("qwen2.5-max", "Qwen 2.5-Max", aliases=("Qwen2.5-Max",), attributes={"released": "2025-01-28"}),
+     model("deepseek-v3", "DeepSeek-V3", attributes={"hf-id": "deepseek-ai/DeepSeek-V3"}),
+     Entity("china", "Market", "China"),
+     Entity("reuters", "Publisher", "Reuters")],
+    [fact("alibaba", "develops", "qwen2.5-max", status="confirmed", sources=("seed-src",)),
+     fact("alibaba", "develops", "qwen", status="denied", sources=("seed-src",))],
+    sources=("seed-src",))
+
+
+# ---------------------------------------------------------------------------------- names
+
+def test_normalize_name_ignores_case_spaces_punctuation_and_hyphens():
+    assert normalize_name("Qwen 2.5-Max") == normalize_name("Qwen2.5-Max") == "qwen25max"
+    assert normalize_name("Zürich") == "zurich"
+    assert normalize_name("Command R+") != normalize_name("Command R")
+    assert normalize_name("阿里巴巴") == "阿里巴巴"
+
+
+def test_strip_suffixes_only_removes_listed_trailing_words():
+    assert strip_suffixes("Baidu, Inc.", SUFFIXES) == "baidu"
+    assert strip_suffixes("Alibaba Group Holding", SUFFIXES | {"holding"}) == "alibaba"
+    assert strip_suffixes("Inc", SUFFIXES) == "inc"  # never strips a name to nothing
+    assert strip_suffixes("Alibaba Cloud", SUFFIXES) == "alibabacloud"  # 'cloud' is not listed
+
+
+def test_same_value_tolerates_rounding_and_precision_but_not_real_differences():
+    assert same_value(34_000_000_000, 34_389_000_000)
+    assert not same_value(1_000_000_000, 1_500_000_000)
+    assert same_value("2024-07", "2024-07-23") and not same_value("2024-07-23", "2024-07-24")
+    assert same_value("Android", "Android 14") and same_value("BigCode OpenRail-M", "bigcode-openrail-m")
+    assert not same_value(2011, 2004)
+
+
+# ---------------------------------------------------------------------------------- rules
+
+def test_merges_by_id_wikidata_hf_id_name_and_suffix():
+    imported = graph([
+        org("alibaba", "Alibaba", attributes={"country": "China"}),
+        org("ali", "Ali Corp", wikidata="Q1359568"),
+        model("ds3", "deepseek-ai/DeepSeek-V3", attributes={"hf-id": "deepseek-ai/DeepSeek-V3"}),
+        model("qwen-2-5-max", "QWEN 2.5 MAX"),
+        org("baidu-ltd", "Baidu Ltd"),
+    ])
+    result = Resolver(SEED, AliasTable(suffixes=SUFFIXES)).resolve(imported)
+    rules = {m.imported: (m.into, m.rule, m.target) for m in result.merges}
+    assert rules == {
+        "alibaba": ("alibaba", "id", "reference"),
+        "ali": ("alibaba", "wikidata", "reference"),
+        "ds3": ("deepseek-v3", "hf-id", "reference"),
+        "qwen-2-5-max": ("qwen2.5-max", "name", "reference"),
+        "baidu-ltd": ("baidu", "name without suffix", "reference"),
+    }
+    assert result.graph.entities == {}  # all known: nothing is redefined
+
+
+def test_alias_file_group_with_type_scope():
+    aliases = AliasTable([AliasGroup("alibaba", ("Qwen",), type="Organization"),
+                          AliasGroup("google-deepmind", ("DeepMind", "Google DeepMind"), type="Organization",
+                                     name="Google DeepMind")])
+    imported = graph([org("qwen", "Qwen", type_="Organization"), model("qwen-model", "Qwen"),
+                      org("deepmind", "DeepMind"), org("gdm", "Google DeepMind", attributes={"country": "UK"})],
+                     [fact("deepmind", "develops", "qwen-model"), fact("gdm", "develops", "qwen-model")])
+    result = Resolver(SEED, aliases).resolve(imported)
+    assert result.mapping["qwen"] == "alibaba"  # the Hugging Face account, an organization
+    assert result.mapping["qwen-model"] == "qwen"  # the model keeps going to the model
+    assert result.mapping["deepmind"] == result.mapping["gdm"] == "google-deepmind"
+    created = result.graph.entities["google-deepmind"]
+    assert created.name == "Google DeepMind" and "DeepMind" in created.aliases
+    assert created.attributes == {"country": "UK"}
+    # Both facts became one, citing its source once, remembering both notes.
+    facts = [s for s in result.graph.statements if s.subject == "google-deepmind"]
+    assert len(facts) == 1 and facts[0].object == "qwen"
+
+
+def test_incompatible_types_are_not_merged_and_ids_do_not_clash():
+    imported = graph([org("qwen", "Qwen", type_="Company")])  # an organization named like the seed's model
+    result = Resolver(SEED).resolve(imported)
+    assert result.merges == []
+    assert list(result.graph.entities) == ["qwen-company"]
+    assert result.mapping == {"qwen": "qwen-company"}
+
+
+def test_same_name_years_apart_is_not_a_merge():
+    reference = graph([Entity("nokia-c1-00", "Device", "Nokia C1-00", attributes={"year": 2010})])
+    imported = graph([Entity("nokia-c100", "Device", "Nokia C100", attributes={"year": 2022})])
+    result = Resolver(reference).resolve(imported)
+    assert result.merges == [] and "nokia-c100" in result.graph.entities
+    assert result.ambiguous[0]["rejected"] == ["nokia-c1-00"]
+
+
+def test_two_reference_candidates_are_ambiguous():
+    reference = graph([org("apple-a", "Apple"), org("apple-b", "apple")])
+    result = Resolver(reference).resolve(graph([org("apple", "APPLE")]))
+    assert result.ambiguous[0]["candidates"] == ["apple-a", "apple-b"]
+    assert result.merges == [] and "apple" in result.graph.entities
+
+
+def test_separate_names_are_never_merged_by_name():
+    reference = graph([Entity("iphone", "Device", "iPhone")])
+    imported = graph([Entity("apple-iphone", "Device", "iPhone")])
+    assert Resolver(reference, AliasTable(separate=frozenset({"iphone"}))).resolve(imported).merges == []
+    assert Resolver(reference).resolve(imported).merges[0].into == "iphone"
+
+
+# ---------------------------------------------------------------------------------- seed wins
+
+def test_reference_wins_and_every_conflict_is_reported():
+    imported = graph([org("alibaba", "Alibaba", type_="ResearchLab",
+                          attributes={"country": "Singapore", "category": "Industry"}),
+                      model("qwen2.5-max", "Qwen2.5-Max", attributes={"released": "2025-01", "parameters": 1e12})],
+                     [fact("alibaba", "develops", "qwen2.5-max", note="row 1"),
+                      fact("alibaba", "develops", "qwen", note="row 2")])
+    result = Resolver(SEED).resolve(imported)
+    conflicts = {(c.subject, c.field): (c.kept, c.dropped) for c in result.conflicts}
+    assert conflicts[("alibaba", "type")] == ("Company", "ResearchLab")
+    assert conflicts[("alibaba", "country")] == ("China", "Singapore")
+    assert conflicts[("alibaba develops qwen", "status")] == ("denied", "imported")
+    assert ("qwen2.5-max", "released") not in conflicts  # 2025-01 agrees with 2025-01-28
+    unapplied = {(u["entity"], u["attribute"]) for u in result.unapplied}
+    assert unapplied == {("alibaba", "category"), ("qwen2.5-max", "parameters")}
+    assert result.corroborated == 1
+    assert result.graph.statements == [] and result.graph.entities == {}
+    reasons = sorted(d["reason"] for d in result.dropped)
+    assert reasons == ["already in the reference data", "the reference data denies it"]
+
+
+def test_a_more_precise_class_is_not_a_conflict():
+    result = Resolver(SEED).resolve(graph([org("alibaba", "Alibaba", type_="Organization")]))
+    assert result.conflicts == [] and result.merges[0].into == "alibaba"
+
+
+def test_facts_that_no_longer_fit_the_ontology_are_dropped_and_reported():
+    imported = graph([org("x", "Qwen 2.5 Max Lab", type_="Company"), model("m", "Some Model"),
+                      org("alibaba-2", "Alibaba Group")],
+                     [fact("m", "develops", "x"),  # a model cannot develop
+                      fact("alibaba-2", "develops", "m"), fact("alibaba", "develops", "m")])
+    result = Resolver(SEED).resolve(imported)
+    [dropped] = result.dropped
+    assert dropped["fact"] == "m develops x"
+    assert "as subject, 'm' is a AIModel" in dropped["reason"] and "as object, 'x' is a Company" in dropped["reason"]
+    kept = [(s.subject, s.relation, s.object) for s in result.graph.statements]
+    assert kept == [("alibaba", "develops", "m")]  # two imported facts became one
+
+
+def test_publisher_of_imported_source_is_mapped():
+    imported = graph([org("reuters-org", "Reuters", type_="Organization")], sources=())
+    imported.sources["d"] = Source("d", "A dataset", publisher="reuters-org")
+    result = Resolver(SEED).resolve(imported)
+    assert result.graph.sources["d"].publisher == "reuters"
+
+
+# ---------------------------------------------------------------------------------- alias file
+
+def test_the_project_alias_file_loads():
+    table = load_aliases(ALIASES)
+    assert any(g.id == "google-deepmind" and "DeepMind" in g.names for g in table.groups)
+    assert "inc" in table.suffixes and "cloud" not in table.suffixes
+
+
+@pytest.mark.parametrize("text, message", [
+    ("same:\n  - id: Not An Id\n    names: [x]\n", "'Not An Id' is not a valid id"),
+    ("same:\n  - id: a\n    type: Spaceship\n    names: [x]\n", "unknown type 'Spaceship'"),
+    ("same:\n  - id: a\n    names: [x]\n  - id: b\n    names: [X]\n", "'X' is already listed for 'a'"),
+    ("same:\n  - id: a\n    names: x\n", "'names' must be a list of names"),
+    ("same:\n  - id: a\n    names: [x]\n    colour: red\n", "unknown key 'colour'"),
+    ("aliases: []\n", "unknown key 'aliases'"),
+    ("same: [\n", "YAML syntax error"),
+])
+def test_bad_alias_files_are_clear_errors(tmp_path, text, message):
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_aliases(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+# ---------------------------------------------------------------------------------- all four datasets
+
+@pytest.mark.slow
+def test_all_four_datasets_merge_with_the_seed_build_validate_and_export(tmp_path):
+    """The done-when of the issue: import everything, merge with seed_data, build with SHACL, export."""
+    from graphkit import api
+    from graphkit.importers import import_all
+    from graphkit.propertygraph import to_property_graph
+
+    outcomes = import_all(datasets_dir(), tmp_path / "imports", reference_paths=[REPO / "seed_data"],
+                          aliases=ALIASES)
+    assert [o.source for o in outcomes] == ["epoch", "ecosystem", "leaderboard", "devices"]
+    paths = [REPO / "seed_data"] + [o.out_dir for o in outcomes]
+    result = api.build(paths, tmp_path / "exports", formats=("turtle", "ntriples"), extras=False, shacl=True)
+    graph_ = result.graph
+    assert len(graph_.entities) > 20_000 and len(graph_.statements) > 25_000 and len(result.rdf) > 350_000
+    assert (tmp_path / "exports" / "graph.ttl").stat().st_size > 1_000_000
+
+    # One Alibaba node: the seed's facts and the imported ones meet on it.
+    pg = to_property_graph(graph_)
+    alibaba_facts = [d for _, _, d in pg.out_edges("alibaba", data=True)]
+    assert {d["status"] for d in alibaba_facts} >= {"confirmed", "imported"}
+    assert not [e for e in graph_.entities.values() if e.name == "Alibaba" and e.id != "alibaba"]
+    epoch_merges = outcomes[0].resolution.merges
+    assert any(m.imported == "alibaba" and m.into == "alibaba" and m.target == "reference" for m in epoch_merges)
+    # A later dataset resolves against an earlier one: the leaderboard's official Qwen repository
+    # is Epoch's Qwen2.5-72B, and the fine-tune's base-model link lands on it.
+    assert any(s.subject == "qwen--qwen2.5-72b-instruct" and s.relation == "fine-tuned-from"
+               and s.object == "qwen2.5-72b" for s in graph_.statements)
+    assert graph_.entities["qwen2.5-72b"].name == "Qwen2.5-72B"
+    # Every dataset produced merges; conflicts are reported, not silently resolved.
+    assert all(o.resolution.merges for o in outcomes)
+    assert sum(len(o.resolution.conflicts) for o in outcomes) > 0
