@@ -21,7 +21,7 @@ if [ "${1:-}" = "test" ]; then
         SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
         echo "installing system packages: ${need[*]}"
         $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
     fi
     .venv/bin/python -m pip install --quiet -e '.[test]'
 else
