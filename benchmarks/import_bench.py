@@ -120,11 +120,16 @@ def worker(size: int, datasets: Path, workdir: Path, shacl: bool, full_exports: 
             paths.append(workdir / f"x{copy}")
         del merged
         steps[f"replicate to {size}x (YAML)"] = time.perf_counter() - start
+        print(f"stage: replicated in {steps[f'replicate to {size}x (YAML)']:.0f} s", file=sys.stderr, flush=True)
 
     formats = None if full_exports else ("turtle", "ntriples")
     print(f"stage: build of {len(paths)} folders (peak so far {peak_mb():,.0f} MB)", file=sys.stderr, flush=True)
     start = time.perf_counter()
-    built = api.build(paths, workdir / "exports", shacl=shacl, formats=formats, extras=full_exports)
+    try:
+        built = api.build(paths, workdir / "exports", shacl=shacl, formats=formats, extras=full_exports)
+    except MemoryError:
+        print(f"stage: build failed after {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+        raise
     steps["build (total)"] = time.perf_counter() - start
     for step, seconds in built.timings.items():
         steps[f"  build: {step}"] = seconds
@@ -167,8 +172,10 @@ def run_size(size: int, args) -> dict:
         wall = time.perf_counter() - start
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         if proc.returncode != 0 or not lines:
-            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-            return {"size": size, "failed": f"exit {proc.returncode}: {tail}", "wall": wall}
+            err = proc.stderr.strip().splitlines()
+            stages = "; ".join(line[len("stage: "):] for line in err if line.startswith("stage: "))
+            tail = (err or ["(no output)"])[-1]
+            return {"size": size, "failed": f"exit {proc.returncode}: {tail}; stages: {stages}", "wall": wall}
         result = json.loads(lines[-1])
         result["wall"] = wall
         return result

@@ -81,31 +81,38 @@ BUILD_WRITERS: list[Callable[[KnowledgeGraph, Path, str], list[Path]]] = []
 
 def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: PathLike | None = DEFAULT_OUT_DIR, *,
           base_iri: str = DEFAULT_BASE_IRI, formats: tuple[str, ...] | None = None, shacl: bool = True,
-          extras: bool = True) -> BuildResult:
-    """Load, validate, build the RDF graph and write the exports (out_dir=None writes nothing)."""
+          extras: bool = True, on_step: Callable[[str], None] | None = None) -> BuildResult:
+    """Load, validate, build the RDF graph and write the exports (out_dir=None writes nothing).
+
+    `on_step(name)` is called as each step starts ("load", "rdf", "shacl", "exports", "extras"),
+    for progress display.
+    """
     from .exports import EXPORT_FORMATS, write_exports
 
     timings: dict[str, float] = {}
-    start = time.perf_counter()
-    graph = load(paths)
-    timings["load"] = time.perf_counter() - start
-    start = time.perf_counter()
-    rdf_graph = build_rdf(graph, base_iri)
-    timings["rdf"] = time.perf_counter() - start
-    if shacl:
+    step = on_step or (lambda _name: None)
+
+    def timed(name: str, func, *args, **kwargs):
         start = time.perf_counter()
-        validate(graph, rdf_graph)
-        timings["shacl"] = time.perf_counter() - start
+        value = func(*args, **kwargs)
+        timings[name] = time.perf_counter() - start
+        return value
+
+    step("load")
+    graph = timed("load", load, paths)
+    step("rdf")
+    rdf_graph = timed("rdf", build_rdf, graph, base_iri)
+    if shacl:
+        step("shacl")
+        timed("shacl", validate, graph, rdf_graph)
     files: list[Path] = []
     if out_dir is not None:
-        start = time.perf_counter()
-        files = write_exports(graph, out_dir, formats or EXPORT_FORMATS, base_iri)
-        timings["exports"] = time.perf_counter() - start
+        step("exports")
+        files = timed("exports", write_exports, graph, out_dir, formats or EXPORT_FORMATS, base_iri)
         if extras:
+            step("extras")
             for writer in _build_writers():
-                start = time.perf_counter()
-                files.extend(writer(graph, Path(out_dir), base_iri))
-                timings[getattr(writer, "__name__", "extra")] = time.perf_counter() - start
+                files.extend(timed(getattr(writer, "__name__", "extra"), writer, graph, Path(out_dir), base_iri))
     return BuildResult(graph, rdf_graph, files, timings)
 
 

@@ -139,8 +139,10 @@ def _with_prefixes(query: str, prefixes: Mapping[str, str]) -> str:
 
 
 def _inject_values(query: str, bindings: Mapping[str, Any]) -> str:
-    """Bind variables: a VALUES block of serialized RDF terms, placed first in the outermost
-    WHERE group (so engines start from the bound values), or at the end of the query.
+    """Bind variables: a VALUES block of serialized RDF terms, placed first in the WHERE group
+    of the query and of every sub-select that mentions them (a parameter means one value
+    everywhere, like SEP-0007 substitution; engines then start from the bound values), or after
+    the query when its group cannot take one.
 
     The terms are written by Oxigraph's N-Triples serializer (IRIs validated, literals escaped),
     so a value can never change the shape of the query.
@@ -149,28 +151,53 @@ def _inject_values(query: str, bindings: Mapping[str, Any]) -> str:
         return query
     from oxrdflib._converter import to_ox
 
-    names = sorted(bindings)
-    terms = " ".join(str(to_ox(bindings[name])) for name in names)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+    terms = {name: str(to_ox(term)) for name, term in bindings.items()}
+
+    def block(names) -> str:
+        names = sorted(names)
+        return (f"VALUES ({' '.join('?' + n for n in names)}) "
+                f"{{ ({' '.join(terms[n] for n in names)}) }}")
+
     tokens = list(_tokens(query))
-    depth, form_seen, insert_at = 0, None, None
+    closing: dict[int, int] = {}  # index of "{" -> index of its "}"
+    opened: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.kind == "other" and token.text == "{":
+            opened.append(i)
+        elif token.kind == "other" and token.text == "}" and opened:
+            closing[opened.pop()] = i
+    inserts: list[tuple[int, str]] = []
+    outer_seen = outer_done = False
+    depth = 0
+    pending: list[tuple[int, int, str]] = []  # (depth, token index, form) of queries awaiting their group
     for i, token in enumerate(tokens):
         upper = token.text.upper() if token.kind == "word" else ""
-        if depth == 0 and upper in _QUERY_FORMS and form_seen is None:
-            form_seen = upper
-        if token.text == "{" and token.kind == "other":
-            if depth == 0 and form_seen and insert_at is None:
+        if upper in _QUERY_FORMS and depth == 0 and not outer_seen:
+            outer_seen = True
+            pending.append((depth, i, upper))
+        elif upper == "SELECT" and depth > 0:  # a sub-select
+            pending.append((depth, i, upper))
+        if token.kind == "other" and token.text == "{":
+            if pending and pending[-1][0] == depth:
+                form_depth, form_index, form = pending[-1]
                 previous = tokens[i - 1].text.upper() if i else ""
-                if previous == "WHERE" or form_seen in ("SELECT", "ASK"):
+                if previous == "WHERE" or form in ("SELECT", "ASK"):
+                    pending.pop()
+                    outer = form_depth == 0
+                    mentioned = {t.text[1:] for t in tokens[form_index:closing.get(i, len(tokens))] if t.kind == "var"}
+                    names = set(terms) if outer else set(terms) & mentioned
                     nxt = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
-                    if nxt != "SELECT":  # a sub-select must stay alone in its group
-                        insert_at = token.start + 1
+                    if names and nxt != "SELECT":  # a sub-select must stay alone in its group
+                        inserts.append((token.start + 1, " " + block(names) + " "))
+                        outer_done = outer_done or outer
             depth += 1
-        elif token.text == "}" and token.kind == "other":
+        elif token.kind == "other" and token.text == "}":
             depth -= 1
-    if insert_at is None:
-        return query + "\n" + block
-    return query[:insert_at] + " " + block + " " + query[insert_at:]
+    for position, text in sorted(inserts, reverse=True):
+        query = query[:position] + text + query[position:]
+    if not outer_done:
+        query += "\n" + block(terms)
+    return query
 
 
 # ---------------------------------------------------------------- parameters and the pack
@@ -762,7 +789,9 @@ def _http(session, method: str, url: str, *, what: str, timeout: float, auth=Non
 
     shown = public_url(url)
     try:
-        response = session.request(method, url, timeout=(min(timeout, 10.0), timeout), **kwargs)
+        # one timeout for connecting, sending and each read: a server busy replacing a big graph
+        # may not read the next request body for a while
+        response = session.request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.ConnectTimeout:
         raise RemoteError(f"cannot reach {shown}: connection timed out") from None
     except requests.exceptions.ReadTimeout:

@@ -336,4 +336,14 @@ def virtuoso_server(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def virtuoso_fresh(tmp_path):
+    """A Virtuoso of its own, for a query that leaves a server thread hanging."""
+    server = start_virtuoso(tmp_path / "virtuoso")
+    try:
+        yield server
+    finally:
+        server.stop()
 # --- end SPARQL servers ---

@@ -103,8 +103,8 @@ EXPECTED = {
     ],
     "chain": [
         ("e:alibaba", "e:iphone-16-plus", "1", "e:alibaba", "gk:develops", "e:qwen", "gk:confirmed"),
-        ("e:alibaba", "e:iphone-16-plus", "2", "e:qwen", "gk:powers", "e:apple-intelligence", "gk:reported"),
-        ("e:alibaba", "e:iphone-16-plus", "3", "e:apple-intelligence", "gk:runsOn", "e:iphone-16-plus",
+        ("e:alibaba", "e:iphone-16-plus", "3", "e:qwen", "gk:powers", "e:apple-intelligence", "gk:reported"),
+        ("e:alibaba", "e:iphone-16-plus", "4", "e:apple-intelligence", "gk:runsOn", "e:iphone-16-plus",
          "gk:confirmed"),
     ],
     "sources-by-publisher": [
@@ -226,7 +226,16 @@ def test_pack_parameters_change_the_answer(seed_rdf):
     assert rows == []
     rows = answer(sparql.run_sparql(sparql.load_query("chain"), seed_rdf, params={"from": "deepseek", "to": "honor-yoyo"}))
     assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
-        ("1", "e:deepseek", "gk:develops", "e:deepseek-r1"), ("2", "e:deepseek-r1", "gk:powers", "e:honor-yoyo")]
+        ("1", "e:deepseek", "gk:develops", "e:deepseek-r1"), ("3", "e:deepseek-r1", "gk:powers", "e:honor-yoyo")]
+    rows = answer(sparql.run_sparql(sparql.load_query("chain"), seed_rdf, params={"from": "apple", "to": "apple-a18"}))
+    assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("1", "e:apple", "gk:develops", "e:apple-a18"),
+        ("1", "e:apple", "gk:develops", "e:apple-foundation-models"),
+        ("1", "e:apple", "gk:develops", "e:apple-intelligence"),
+        ("3", "e:apple-foundation-models", "gk:powers", "e:apple-intelligence"),
+        ("4", "e:apple-intelligence", "gk:runsOn", "e:iphone-16-plus"),
+        ("5", "e:apple", "gk:ships", "e:iphone-16-plus"),
+        ("6", "e:iphone-16-plus", "gk:usesChipset", "e:apple-a18")]
 
 
 def test_entity_parameters_take_names_and_aliases(seed_graph):
@@ -517,7 +526,13 @@ def test_values_injection_serializes_terms_safely():
     ("DESCRIBE ?x", "DESCRIBE ?x\nVALUES (?x) { (<u>) }"),
     ("ASK { ?x ?p ?o }", "ASK { VALUES (?x) { (<u>) }  ?x ?p ?o }"),
     ("SELECT * WHERE { SELECT ?x WHERE { ?x ?p ?o } }",
-     "SELECT * WHERE { SELECT ?x WHERE { ?x ?p ?o } }\nVALUES (?x) { (<u>) }"),
+     "SELECT * WHERE { SELECT ?x WHERE { VALUES (?x) { (<u>) }  ?x ?p ?o } }\nVALUES (?x) { (<u>) }"),
+    ("SELECT ?x ?n WHERE { { SELECT ?y WHERE { ?y ?p ?o } } { SELECT ?x (COUNT(*) AS ?n) { ?x ?q ?y } GROUP BY ?x } }",
+     "SELECT ?x ?n WHERE { VALUES (?x) { (<u>) }  { SELECT ?y WHERE { ?y ?p ?o } } "
+     "{ SELECT ?x (COUNT(*) AS ?n) { VALUES (?x) { (<u>) }  ?x ?q ?y } GROUP BY ?x } }"),
+    ("CONSTRUCT { ?x ?p ?o } WHERE { { SELECT ?x ?p ?o WHERE { ?x ?p ?o } } }",
+     "CONSTRUCT { ?x ?p ?o } WHERE { VALUES (?x) { (<u>) }  { SELECT ?x ?p ?o WHERE { VALUES (?x) { (<u>) }  "
+     "?x ?p ?o } } }"),
 ])
 def test_values_injection_placement(query, expected):
     assert sparql._inject_values(query, {"x": URIRef("http://u")}) == expected.replace("<u>", "<http://u>")

@@ -22,8 +22,12 @@ def build(data, out_dir, base_iri, no_shacl, quiet):
     """
     from .. import api
 
+    from ..progress import build_steps
+
     start = time.perf_counter()
-    result = api.build(data_paths(data), out_dir, base_iri=base_iri, shacl=not no_shacl)
+    steps = ["load", "rdf", *([] if no_shacl else ["shacl"]), "exports", "extras"]
+    with build_steps(steps, quiet=quiet) as on_step:
+        result = api.build(data_paths(data), out_dir, base_iri=base_iri, shacl=not no_shacl, on_step=on_step)
     if quiet:
         return
     summary = result.graph.summary()
