@@ -10,23 +10,9 @@ from graphkit import api
 from graphkit.importers import run_import
 from graphkit.importers.devices import chip_designer, clean_marketing_name, import_devices
 
-REPO = Path(__file__).parents[1]
-DATASETS = REPO.parent / "shared" / "datasets"
+from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
+
 FIXTURE = REPO / "tests" / "data" / "importers" / "devices"
-SEED = REPO / "seed_data"
-ALIASES = REPO / "resolution" / "aliases.yaml"
-
-
-def datasets_dir() -> Path:
-    if not DATASETS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared datasets are missing: {DATASETS}")
-        pytest.skip(f"the shared datasets are not here: {DATASETS}")
-    return DATASETS
-
-
-def facts(graph) -> set[tuple[str, str, str]]:
-    return {(s.subject, s.relation, s.object) for s in graph.statements}
 
 
 # ---------------------------------------------------------------------------------- malformed copies
