@@ -3,19 +3,26 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from .errors import GraphkitError, ValidationError
 from .model import KnowledgeGraph
 from .ontology import Ontology, load_ontology
 from .rdf import DEFAULT_BASE_IRI, RDF_FORMATS, build_rdf, load_rdf_file
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
 DEFAULT_DATA_DIR = "seed_data"
 DEFAULT_OUT_DIR = "exports"
 
-PathLike = str | os.PathLike
+PathLike = str | os.PathLike[str]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 def load(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *,
@@ -28,12 +35,12 @@ def load(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *,
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    paths = [Path(p) for p in paths]
-    missing = [p for p in paths if not p.exists()]
+    files = [Path(p) for p in paths]
+    missing = [p for p in files if not p.exists()]
     if missing:
         raise GraphkitError("no such file or directory: " + ", ".join(map(str, missing)))
-    rdf_files = [p for p in paths if p.is_file() and p.suffix.lower() in RDF_FORMATS]
-    yaml_paths = [p for p in paths if p not in rdf_files]
+    rdf_files = [p for p in files if p.is_file() and p.suffix.lower() in RDF_FORMATS]
+    yaml_paths = [p for p in files if p not in rdf_files]
     ontology = ontology or load_ontology()
     graph = load_yaml(yaml_paths, ontology=ontology) if yaml_paths else KnowledgeGraph()
     for path in rdf_files:
@@ -45,7 +52,7 @@ def load(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *,
     return graph
 
 
-def validate(graph: KnowledgeGraph, rdf_graph=None, *, base_iri: str = DEFAULT_BASE_IRI) -> None:
+def validate(graph: KnowledgeGraph, rdf_graph: Graph | None = None, *, base_iri: str = DEFAULT_BASE_IRI) -> None:
     """Check the built RDF against the SHACL shapes; raise ValidationError on violations."""
     from .shacl import shacl_problems
 
@@ -65,7 +72,7 @@ def check(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *, shacl: boo
 @dataclass
 class BuildResult:
     graph: KnowledgeGraph
-    rdf: object  # rdflib.Graph on the Oxigraph store
+    rdf: Graph  # rdflib.Graph on the Oxigraph store
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
 
@@ -92,7 +99,7 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
     timings: dict[str, float] = {}
     step = on_step or (lambda _name: None)
 
-    def timed(name: str, func, *args, **kwargs):
+    def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         start = time.perf_counter()
         value = func(*args, **kwargs)
         timings[name] = time.perf_counter() - start
@@ -116,7 +123,7 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
     return BuildResult(graph, rdf_graph, files, timings)
 
 
-def _build_writers() -> list[Callable]:
+def _build_writers() -> list[Callable[[KnowledgeGraph, Path, str], list[Path]]]:
     """Writers registered by optional features (imported lazily to keep start-up fast)."""
     import importlib
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Union
 
 #: Certainty of a statement, strongest first. The ontology's SKOS scheme (gk:CertaintyScheme)
 #: is the authority; this copy lets the model be used without reading the ontology.
@@ -20,7 +20,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 #: Partial ISO dates: a year, a month or a day. Stored as the string the author wrote.
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
-AttributeValue = Union[str, int, float, bool]
+AttributeValue = str | int | float | bool
 
 
 def parse_partial_date(text: str) -> str:
@@ -108,7 +108,7 @@ class Statement:
         return statement_id(self.subject, self.relation, self.object, self.market, self.since,
                             self.until, self.symmetric)
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, str, str, str | None, str | None, str | None]:
         """The identity of the fact: what makes two statements the same."""
         ends = sorted((self.subject, self.object)) if self.symmetric else [self.subject, self.object]
         return (ends[0], self.relation, ends[1], self.market, self.since, self.until)
@@ -161,7 +161,7 @@ class KnowledgeGraph:
                 return entity
         return None
 
-    def merge(self, other: "KnowledgeGraph") -> None:
+    def merge(self, other: KnowledgeGraph) -> None:
         """Add everything from `other`; callers validate the result."""
         self.entities.update(other.entities)
         self.sources.update(other.sources)

@@ -10,6 +10,11 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
 
 GK = "https://w3id.org/graphkit/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -32,8 +37,8 @@ def ontology_dir() -> Path:
 class ClassInfo:
     key: str  # "Company"
     iri: str
-    labels: dict  # language -> label
-    comments: dict
+    labels: dict[str, str]  # language -> label
+    comments: dict[str, str]
     ancestors: tuple[str, ...]  # graphkit class keys, nearest first, excluding itself
 
     @property
@@ -54,8 +59,8 @@ class RelationInfo:
     domain: tuple[str, ...]  # class keys; an instance of any (or a sub-class) fits
     range: tuple[str, ...]
     parents: tuple[str, ...]  # graphkit relation keys this one specialises (fine-tuned-from -> based-on)
-    labels: dict
-    comments: dict
+    labels: dict[str, str]
+    comments: dict[str, str]
 
     @property
     def neo4j_type(self) -> str:
@@ -70,7 +75,7 @@ class AttributeInfo:
     key: str  # "parameters"
     iri: str
     value_type: str  # date | number | integer | string | uri | boolean
-    labels: dict
+    labels: dict[str, str]
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.key
@@ -81,7 +86,7 @@ class StatusInfo:
     key: str
     iri: str
     rank: int
-    labels: dict
+    labels: dict[str, str]
 
 
 class Ontology:
@@ -108,11 +113,13 @@ class Ontology:
         return tuple(k for k, r in self.relations.items() if k == key or key in r.parents)
 
 
-def _literals_by_lang(graph, subject, predicate) -> dict:
-    return {(o.language or "en"): str(o) for o in graph.objects(subject, predicate)}
+def _literals_by_lang(graph: Graph, subject: Node, predicate: Node) -> dict[str, str]:
+    from rdflib import Literal
+
+    return {(o.language or "en"): str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
-def _class_list(graph, node) -> tuple[str, ...]:
+def _class_list(graph: Graph, node: Node | None) -> tuple[str, ...]:
     """Local keys of a class or of an owl:unionOf list of classes."""
     from rdflib import URIRef
     from rdflib.collection import Collection
@@ -120,6 +127,8 @@ def _class_list(graph, node) -> tuple[str, ...]:
     if isinstance(node, URIRef):
         return (str(node)[len(GK):],)
     union = graph.value(node, URIRef(OWL + "unionOf"))
+    if union is None:
+        raise ValueError(f"ontology: {node} is neither a class nor an owl:unionOf list of classes")
     return tuple(str(c)[len(GK):] for c in Collection(graph, union))
 
 
@@ -162,13 +171,13 @@ def load_ontology(path: str | None = None) -> Ontology:
             local_to_key[str(prop)[len(GK):]] = str(graph.value(prop, yaml_key))
     relations = {}
     for prop in graph.subjects(rdf.type, owl.ObjectProperty):
-        key = graph.value(prop, yaml_key)
-        if key is None:
+        rel_key = graph.value(prop, yaml_key)
+        if rel_key is None:
             continue
         rel_parents = tuple(local_to_key[str(p)[len(GK):]] for p in graph.objects(prop, rdfs.subPropertyOf)
                             if str(p).startswith(GK))
-        relations[str(key)] = RelationInfo(
-            key=str(key), iri=str(prop), local=str(prop)[len(GK):],
+        relations[str(rel_key)] = RelationInfo(
+            key=str(rel_key), iri=str(prop), local=str(prop)[len(GK):],
             symmetric=(prop, rdf.type, owl.SymmetricProperty) in graph,
             domain=_class_list(graph, graph.value(prop, rdfs.domain)),
             range=_class_list(graph, graph.value(prop, rdfs.range)),
@@ -178,9 +187,9 @@ def load_ontology(path: str | None = None) -> Ontology:
 
     attributes = {}
     for prop in graph.subjects(rdf.type, owl.DatatypeProperty):
-        key = graph.value(prop, yaml_key)
-        if key is not None:
-            attributes[str(key)] = AttributeInfo(str(key), str(prop),
+        attr_key = graph.value(prop, yaml_key)
+        if attr_key is not None:
+            attributes[str(attr_key)] = AttributeInfo(str(attr_key), str(prop),
                                                  str(graph.value(prop, URIRef(GK + "valueType"))),
                                                  _literals_by_lang(graph, prop, rdfs.label))
     attributes = dict(sorted(attributes.items()))
@@ -188,7 +197,7 @@ def load_ontology(path: str | None = None) -> Ontology:
     statuses = {}
     for concept in graph.subjects(skos.inScheme, URIRef(GK + "CertaintyScheme")):
         key = str(graph.value(concept, yaml_key))
-        statuses[key] = StatusInfo(key, str(concept), int(graph.value(concept, URIRef(GK + "rank"))),
+        statuses[key] = StatusInfo(key, str(concept), int(str(graph.value(concept, URIRef(GK + "rank")))),
                                    _literals_by_lang(graph, concept, skos.prefLabel))
     statuses = dict(sorted(statuses.items(), key=lambda kv: kv[1].rank))
 

@@ -1,15 +1,40 @@
 """The public Python API."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 import graphkit
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_public_names_are_pinned():
+    # Exactly these names: adding or removing a public name is a decision, so update this list
+    # (and CHANGELOG.md) in the same commit.
     assert graphkit.__all__ == [
         "BuildResult", "Entity", "GraphkitError", "KnowledgeGraph", "Problem", "STATUSES", "Source", "Statement",
         "ValidationError", "build", "build_rdf", "check", "export", "load", "load_ontology", "load_turtle",
-        "load_yaml", "serialize", "validate",
-    ] or set(graphkit.__all__) >= {"build", "check", "load", "validate", "export", "load_turtle"}
+        "load_yaml", "render_page", "run_cypher", "run_sparql", "serialize", "validate", "write_page",
+    ]
     for name in graphkit.__all__:
         assert getattr(graphkit, name) is not None
+    assert sorted(dir(graphkit)) == dir(graphkit) and set(graphkit.__all__) <= set(dir(graphkit))
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        graphkit.no_such_name  # noqa: B018
+
+
+def test_one_version_number():
+    assert graphkit.__version__ == "0.2.0"
+    result = subprocess.run([sys.executable, "-m", "graphkit", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == f"graphkit, version {graphkit.__version__}"
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject and 'path = "graphkit/__init__.py"' in pyproject
 
 
 def test_load_build_export_from_python(tmp_path):

@@ -11,6 +11,7 @@ import rdflib
 import rdflib.compare
 
 from graphkit import api
+from graphkit.errors import ValidationError
 from graphkit.exports import atomic_write, serialize
 from graphkit.rdf import load_turtle
 
@@ -95,7 +96,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
 
 def test_failed_build_writes_nothing(tmp_path):
     out = tmp_path / "exports"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         api.build([ROOT / "tests" / "data" / "invalid" / "unknown_type.yaml"], out)
     assert not out.exists()
 

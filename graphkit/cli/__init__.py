@@ -11,13 +11,14 @@ import sys
 
 import click
 
+from .. import __version__
 from .common import GraphkitGroup
 
 COMMAND_MODULES = ("build", "sparql", "cypher", "page", "data")
 
 
 @click.group(cls=GraphkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="graphkit")
+@click.version_option(version=__version__, prog_name="graphkit")
 def main() -> None:
     """graphkit: a knowledge graph of the AI industry.
 
