@@ -169,7 +169,7 @@ def test_bad_options(backend):
 
 
 def test_bolt_push_sync_and_query(falkordb_bolt, yaml_copy):
-    """The neo4j-driver code path end to end, one driver (see conftest), small batches, data
+    """The neo4j-driver code path end to end, one driver (see tests/plugins/falkordb.py), small batches, data
     without apostrophes (FalkorDB's Bolt listener fails on them)."""
     server, uri = falkordb_bolt
     path = yaml_copy.parent / "bolt.yaml"

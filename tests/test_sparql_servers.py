@@ -1,4 +1,4 @@
-"""Push to and query real SPARQL servers started on 127.0.0.1 by the fixtures in conftest.py:
+"""Push to and query real SPARQL servers started on 127.0.0.1 by the fixtures in tests/plugins/
 PyPI's Oxigraph server and Debian's Virtuoso 7.2. Also: the same question pack gives the same
 answers on the embedded store and on each server, except for the deviations listed (and shown)
 below."""
@@ -16,8 +16,8 @@ from graphkit import sparql
 from graphkit.cli import main
 from graphkit.errors import GraphkitError
 from graphkit.rdf import build_rdf
-
-from conftest import VIRTUOSO_BASIC_USER, VIRTUOSO_DBA, sparql_free_port
+from plugins.servers import free_port
+from plugins.virtuoso import VIRTUOSO_BASIC_USER, VIRTUOSO_DBA
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = "https://w3id.org/graphkit/test/seed"
@@ -362,7 +362,7 @@ def test_missing_credentials(virtuoso_server):
 
 
 def test_unreachable_endpoint():
-    port = sparql_free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     result = cli("sparql", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/sparql", "--timeout", "5")
     assert_one_line_error(result, f"cannot reach http://127.0.0.1:{port}/sparql: connection refused")
     result = cli("push", "sparql", "--endpoint", f"http://127.0.0.1:{port}/query", "--graph", GRAPH)

@@ -1,0 +1,4 @@
+"""pytest plugins, one per real server the tests start (registered in tests/conftest.py).
+
+servers.py holds what the SPARQL server plugins share (free ports, processes, readiness).
+"""
