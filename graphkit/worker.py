@@ -586,9 +586,12 @@ class QueryWorker:
             self.process.join(5)
             code = self.process.exitcode
             self._restart()
-            if self.memory_mb and code is not None and code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, 1):
+            if self.memory_mb and code == -signal.SIGABRT:  # the engine aborts when an allocation fails
                 raise QueryOutOfMemory(f"the query needed more than the {self.memory_mb} MB a query may use "
                                        "and was stopped") from None
+            if code == -signal.SIGKILL:
+                raise WorkerCrashed("the query worker was killed (by another process or the system's "
+                                    "out-of-memory killer); it has been replaced") from None
             raise WorkerCrashed(f"the query worker died (exit code {code}); it has been replaced") from None
         if status == "ok":
             return payload[0]
