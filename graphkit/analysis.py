@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .errors import GraphkitError
+from .errors import GraphkitError, show
 from .model import Entity, KnowledgeGraph
 from .propertygraph import SOURCE_PREFIX, to_property_graph
 
@@ -72,13 +72,16 @@ def find_entity(graph: KnowledgeGraph, text: str) -> Entity:
     entity = graph.find(text)
     if entity is not None:
         return entity
-    from .resolve import normalize_name
+    raise GraphkitError(f"no entity {show(text)}{entity_hint(graph, text)}")
 
-    wanted = normalize_name(text)
-    close = sorted(e.id for e in graph.entities.values()
-                   if wanted and any(wanted in normalize_name(n) for n in (e.id, *e.all_names())))
-    hint = f" (did you mean: {', '.join(close[:8])}{', ...' if len(close) > 8 else ''}?)" if close else ""
-    raise GraphkitError(f"no entity '{text}'{hint}")
+
+def entity_hint(graph: KnowledgeGraph, text: str) -> str:
+    """' (did you mean: apple (Apple), ...?)' for a name that matches no entity, or ''."""
+    close = graph.suggest(text)
+    if not close:
+        return ""
+    named = [f"{i} ({graph.entities[i].name})" if graph.entities[i].name != i else i for i in close]
+    return f" (did you mean: {', '.join(named)}?)"
 
 
 # ---------------------------------------------------------------------------------- paths
@@ -172,7 +175,7 @@ def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
     from .ontology import load_ontology
 
     if measure not in MEASURES:
-        raise GraphkitError(f"unknown measure '{measure}' (known: {', '.join(MEASURES)})")
+        raise ValueError(f"unknown measure '{measure}' (known: {', '.join(MEASURES)})")
     ontology = load_ontology()
     for group in groups:
         if group not in ontology.classes:
@@ -219,7 +222,7 @@ def communities(graph: KnowledgeGraph, *, method: str = "louvain", seed: int = 4
     elif method == "greedy":
         parts = nx_community.greedy_modularity_communities(simple, weight="weight", resolution=resolution)
     else:
-        raise GraphkitError(f"unknown method '{method}' (known: louvain, greedy)")
+        raise ValueError(f"unknown method '{method}' (known: louvain, greedy)")
     modularity = nx_community.modularity(simple, parts, weight="weight", resolution=resolution)
     parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
     degree = dict(simple.degree(weight="weight"))

@@ -161,6 +161,28 @@ class KnowledgeGraph:
                 return entity
         return None
 
+    def suggest(self, name: str, limit: int = 5) -> list[str]:
+        """Ids of the entities whose id, name, label or alias is close to `name` (for "did you
+        mean" hints): close spellings first, then names that contain `name`."""
+        import difflib
+
+        folded = " ".join(name.casefold().split())[:200]
+        if not folded:
+            return []
+        ids_by_name: dict[str, set[str]] = {}
+        for entity in self.entities.values():
+            for text in (entity.id, *entity.all_names()):
+                ids_by_name.setdefault(text.casefold(), set()).add(entity.id)
+        found: dict[str, None] = {}
+        for close in difflib.get_close_matches(folded, list(ids_by_name), n=limit, cutoff=0.6):
+            found.update(dict.fromkeys(sorted(ids_by_name[close])))
+        if len(folded) >= 3:
+            for text in sorted(t for t in ids_by_name if folded in t):
+                found.update(dict.fromkeys(sorted(ids_by_name[text])))
+                if len(found) >= limit:
+                    break
+        return list(found)[:limit]
+
     def merge(self, other: KnowledgeGraph) -> None:
         """Add everything from `other`; callers validate the result."""
         self.entities.update(other.entities)

@@ -55,7 +55,7 @@ def test_parse_param_rejects_malformed(text):
 
 
 def test_run_cypher_rejects_bad_parameter_names(graph):
-    with pytest.raises(GraphkitError, match="invalid parameter name"):
+    with pytest.raises(ValueError, match="invalid parameter name"):
         run_cypher("RETURN 1", {"x y": 1}, graph=graph)
 
 
@@ -76,7 +76,7 @@ def test_format_result_formats():
     assert '(apple)-[:PARTNERS_WITH]->(alibaba)' in csv_text and ',,[red]x' in csv_text
     table = format_result(result, "table")
     assert "[red]x" in table and "1 row" in table  # data is never read as rich markup
-    with pytest.raises(GraphkitError, match="unknown output format"):
+    with pytest.raises(ValueError, match="unknown output format"):
         format_result(result, "xml")
 
 
@@ -265,7 +265,7 @@ def test_cli_unreachable_uri(isolated_cache):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     result = _cli("RETURN 1", "--uri", f"bolt://127.0.0.1:{port}")
-    assert result.exit_code == 2
+    assert result.exit_code == 3  # remote/server failure
     assert result.output.startswith(f"error: cannot connect to bolt://127.0.0.1:{port}")
     assert result.output.count("\n") == 1
 
@@ -274,7 +274,7 @@ def test_cli_unreachable_uri(isolated_cache):
 def test_cli_wrong_credentials(falkordb_bolt_with_password, isolated_cache):
     _, uri, password = falkordb_bolt_with_password
     result = _cli("RETURN 1", "--uri", uri, "--user", "falkordb", "--password", password + "-wrong")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert result.output == (f"error: authentication failed at {uri} (user 'falkordb'): check --user/--password "
                              "or NEO4J_USERNAME/NEO4J_PASSWORD\n")
 

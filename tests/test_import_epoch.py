@@ -120,7 +120,7 @@ def test_cli_rejects_a_file_of_another_dataset(tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", "epoch", str(other), "--out", str(tmp_path / "o"), "--no-merge"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # invalid data
     assert "error: other.csv: not the expected dataset (missing column(s): Model" in result.output
     assert not (tmp_path / "o").exists()
 

@@ -219,7 +219,7 @@ def test_unreachable_server():
         push_neo4j(load(DATA / "bolt.yaml"), f"bolt://127.0.0.1:{port}")
     result = CliRunner().invoke(main, ["push", "neo4j", "-d", str(DATA / "bolt.yaml"), "--uri",
                                        f"bolt://127.0.0.1:{port}"])
-    assert result.exit_code == 2 and result.output.startswith("error: cannot connect to")
+    assert result.exit_code == 3 and result.output.startswith("error: cannot connect to")
     assert result.output.count("\n") == 1
 
 

@@ -1,25 +1,115 @@
 """What every command shares: error handling, data options, output helpers."""
 from __future__ import annotations
 
+import errno
+import os
 import sys
 
 import click
 
 
 class GraphkitGroup(click.Group):
-    """Turns library errors into a clear message on stderr and exit code 2, never a traceback."""
+    """The one place where errors become output: every failure of every command is printed here
+    as one line on stderr (a validation error: one line per problem) with its exit code, never a
+    traceback. Exit codes: graphkit.errors.EXIT_CODES (documented in the README)."""
 
-    def invoke(self, ctx: click.Context):
-        from ..errors import GraphkitError
-
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        args = list(sys.argv[1:] if args is None else args)
         try:
-            return super().invoke(ctx)
-        except GraphkitError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
+            value = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        except BaseException as exc:  # noqa: BLE001 - this is the one handler
+            code = report_error(exc, secrets=command_line_secrets(args))
+        _flush_quietly()
+        sys.exit(code)
+
+
+def report_error(exc: BaseException, *, secrets: list[str] = ()) -> int:
+    """Print `exc` as one line on stderr (a ValidationError: one line per problem); its exit code."""
+    from ..errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_LIMIT, EXIT_OK, EXIT_USAGE, GraphkitError,
+                          ValidationError)
+
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, (KeyboardInterrupt, click.Abort, EOFError)):
+        _say("interrupted", secrets)
+        return EXIT_INTERRUPTED
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        # the reader went away (`graphkit stats | head`): nothing more to say to it
+        return EXIT_OK
+    if isinstance(exc, ValidationError):
+        head, *lines = str(exc).split("\n")
+        _say(f"error: {head}", secrets)
+        for line in lines:
+            _say(line, secrets, prefix="")
+        return exc.exit_code
+    if isinstance(exc, GraphkitError):
+        _say(f"error: {exc}", secrets)
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):
+        message = exc.format_message().rstrip(".")
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        _say(f"error: {message}{hint}", secrets)
+        return EXIT_USAGE
+    if isinstance(exc, MemoryError):
+        _say("error: out of memory (the input or the query needs more memory than this machine gives)", secrets)
+        return EXIT_LIMIT
+    if os.environ.get("GRAPHKIT_TRACEBACK"):
+        import traceback
+
+        traceback.print_exception(exc)
+    _say(f"internal error: {type(exc).__name__}: {exc} -- this is a bug in graphkit, please report it "
+         "with the command you ran (GRAPHKIT_TRACEBACK=1 shows the traceback)", secrets)
+    return EXIT_INTERNAL
+
+
+def _say(text: str, secrets, prefix: str = "") -> None:
+    from ..errors import shorten
+
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    try:
+        click.echo(prefix + shorten(text, 2000), err=True)
+    except OSError:
+        pass
+
+
+def _flush_quietly() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+#: environment variables that hold credentials (their values are never printed)
+SECRET_ENV = ("GRAPHKIT_SPARQL_PASSWORD", "NEO4J_PASSWORD")
+USER_ENV = ("GRAPHKIT_SPARQL_USER", "NEO4J_USERNAME")
+
+
+def command_line_secrets(args: list[str]) -> list[str]:
+    """Passwords given on the command line or in the environment, and the forms a server may
+    echo them in (an HTTP Basic Authorization header): the one handler never prints them."""
+    import base64
+
+    passwords = [os.environ.get(name) for name in SECRET_ENV]
+    users = [os.environ.get(name) for name in USER_ENV] + ["neo4j"]
+    for index, arg in enumerate(args):
+        for option, found in (("--password", passwords), ("--user", users)):
+            if arg == option and index + 1 < len(args):
+                found.append(args[index + 1])
+            elif arg.startswith(option + "="):
+                found.append(arg.split("=", 1)[1])
+    secrets = {p for p in passwords if p and len(p) >= 3}
+    for password in list(secrets):
+        for user in {u for u in users if u}:
+            secrets.add(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+    return sorted(secrets, key=len, reverse=True)
 
 
 def data_option(func):

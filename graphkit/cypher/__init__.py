@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ..errors import GraphkitError
+from ..errors import GraphkitError, QueryError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
@@ -120,14 +120,14 @@ class CypherBackend(abc.ABC):
 
 
 def check_params(params: dict | None) -> dict:
-    """Parameters as a dict with identifier names (raise GraphkitError otherwise)."""
+    """Parameters as a dict with identifier names (raise TypeError or ValueError otherwise)."""
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise GraphkitError("query parameters must be a mapping of name -> value")
+        raise TypeError("query parameters must be a mapping of name -> value")
     for name in params:
         if not isinstance(name, str) or not PARAM_NAME.match(name):
-            raise GraphkitError(f"invalid parameter name {name!r} (use letters, digits and '_')")
+            raise ValueError(f"invalid parameter name {name!r} (use letters, digits and '_')")
     return params
 
 
@@ -137,7 +137,7 @@ def parse_param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep or not PARAM_NAME.match(name):
-        raise GraphkitError(f"bad --param '{text}': expected NAME=VALUE with NAME made of letters, "
+        raise QueryError(f"bad --param '{text}': expected NAME=VALUE with NAME made of letters, "
                             "digits and '_'")
     try:
         value = json.loads(raw)
@@ -175,7 +175,7 @@ def run_cypher(query: str, params: dict | None = None, *, graph: "KnowledgeGraph
     params = check_params(params)
     if uri:
         if graph is not None:
-            raise GraphkitError("pass either a graph (embedded engine) or a uri (Neo4j server), not both")
+            raise ValueError("pass either a graph (embedded engine) or a uri (Neo4j server), not both")
         from .neo4j import Neo4jBackend
 
         with Neo4jBackend(uri, auth=auth, database=database) as backend:
@@ -251,7 +251,7 @@ def pack_query(name: str, params: dict | None = None) -> tuple[str, dict]:
     """(query text, parameters) of a pack query: its declared defaults, overridden by `params`."""
     pack = cypher_pack()
     if name not in pack:
-        raise GraphkitError(f"no query named '{name}' in {cypher_pack_dir()} "
+        raise QueryError(f"no query named '{name}' in {cypher_pack_dir()} "
                             f"(known: {', '.join(pack) or 'none'})")
     query = pack[name]
     values = {k: v for k, v in query.defaults.items() if v is not None}
@@ -348,7 +348,7 @@ def format_result(result: CypherResult, fmt: str = "table", *, width: int | None
         count = len(result.rows)
         console.print(f"{count} row{'s' if count != 1 else ''}")
         return out.getvalue()
-    raise GraphkitError(f"unknown output format '{fmt}' (known: {', '.join(OUTPUT_FORMATS)})")
+    raise ValueError(f"unknown output format '{fmt}' (known: {', '.join(OUTPUT_FORMATS)})")
 
 
 __all__ = ["CypherBackend", "CypherPackQuery", "CypherResult", "GraphNode", "GraphPath", "GraphRelationship", "OUTPUT_FORMATS",

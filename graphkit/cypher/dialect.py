@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..errors import GraphkitError
 from ..ontology import CYPHER_NAME
 
 NEO4J = "neo4j"
@@ -26,7 +25,7 @@ INDEXED_NODE_PROPERTIES = ("id", "name")
 def quote_name(name: str) -> str:
     """A label or relationship type, validated and backtick-quoted (they cannot be parameters)."""
     if not isinstance(name, str) or not CYPHER_NAME.match(name):
-        raise GraphkitError(f"'{name}' cannot be a Cypher label or relationship type")
+        raise ValueError(f"'{name}' cannot be a Cypher label or relationship type")
     return f"`{name}`"
 
 
@@ -51,7 +50,7 @@ def schema_items(dialect: str, labels: Iterable[str], rel_types: Iterable[str], 
     """
     labels, rel_types = sorted(set(labels)), sorted(set(rel_types))
     if dialect not in DIALECTS:
-        raise GraphkitError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
+        raise ValueError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
     neo4j = dialect == NEO4J
     items: list[tuple[tuple[str, str], str]] = []
     if managed:
@@ -141,7 +140,7 @@ def cypher_literal(value) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GraphkitError(f"{value} cannot be written as a Cypher literal")
+            raise ValueError(f"{value} cannot be written as a Cypher literal")
         text = repr(value)
         return text.replace("e+", "e")
     if isinstance(value, str):
@@ -150,4 +149,4 @@ def cypher_literal(value) -> str:
         return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_map_key(str(k))}: {cypher_literal(v)}" for k, v in value.items()) + "}"
-    raise GraphkitError(f"a {type(value).__name__} cannot be written as a Cypher literal")
+    raise TypeError(f"a {type(value).__name__} cannot be written as a Cypher literal")

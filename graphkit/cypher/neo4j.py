@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..errors import GraphkitError
+from ..errors import CypherSyntaxError, GraphkitError, Neo4jError, QueryError, QueryTimeout
 from . import CypherBackend, CypherResult, GraphNode, GraphPath, GraphRelationship, check_params
 from .dialect import DIALECTS, FALKORDB, NEO4J, falkordb_bolt_node_id, node_ids_query
 from .sync import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_NAME, SyncResult, sync_graph
@@ -56,7 +56,7 @@ class Neo4jBackend(CypherBackend):
             raise GraphkitError(f"'{uri}' is not a Neo4j URI (expected {' / '.join(s + '://HOST:PORT' for s in URI_SCHEMES[:2])}, "
                                 "e.g. bolt://localhost:7687)")
         if dialect is not None and dialect not in DIALECTS:
-            raise GraphkitError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
+            raise ValueError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
         self.uri = uri
         self.user = auth[0] if auth else None
         self.database = database
@@ -109,14 +109,24 @@ class Neo4jBackend(CypherBackend):
                 records = [list(record.values()) for record in result]
                 rows = self._convert_rows(session, records)
         except neo4j.exceptions.Neo4jError as exc:
-            raise GraphkitError(self._describe(exc)) from None
+            raise self._error(exc) from None
         except neo4j.exceptions.ServiceUnavailable as exc:
-            raise GraphkitError(f"cannot connect to {self.uri}: {_first_reason(exc)}") from None
+            raise Neo4jError(f"cannot connect to {self.uri}: {_first_reason(exc)}") from None
         except neo4j.exceptions.DriverError as exc:
-            raise GraphkitError(f"{self.uri}: {_one_line(exc)}") from None
+            raise Neo4jError(f"{self.uri}: {_one_line(exc)}") from None
         except OSError as exc:
-            raise GraphkitError(f"cannot connect to {self.uri}: {_one_line(exc)}") from None
+            raise Neo4jError(f"cannot connect to {self.uri}: {_one_line(exc)}") from None
         return CypherResult(columns, rows, self.name)
+
+    def _error(self, exc) -> GraphkitError:
+        """The server's error as the graphkit error of its family."""
+        message = self._describe(exc)
+        code = exc.code or ""
+        if message == "query error: the query timed out":
+            return QueryTimeout(message)
+        if message.startswith("query error"):
+            return CypherSyntaxError(message) if code.endswith("Statement.SyntaxError") else QueryError(message)
+        return Neo4jError(message)
 
     def _describe(self, exc) -> str:
         code = exc.code or ""

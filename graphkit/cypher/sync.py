@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..errors import GraphkitError
 from .dialect import GRAPH_PROPERTY, KEY_PROPERTY, MANAGED_LABEL, ensure_schema, labels_clause, quote_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -309,9 +308,9 @@ def sync_graph(backend, graph: "KnowledgeGraph", *, graph_name: str = DEFAULT_GR
     """Make graphkit's nodes and relationships of `graph_name` in the backend's database equal
     to the model (see the module docstring)."""
     if not isinstance(graph_name, str) or not graph_name.strip():
-        raise GraphkitError("the graph name must be a non-empty string")
+        raise ValueError("the graph name must be a non-empty string")
     if not isinstance(batch_size, int) or batch_size < 1:
-        raise GraphkitError("the batch size must be a positive integer")
+        raise ValueError("the batch size must be a positive integer")
     start = time.perf_counter()
     nodes, rels = property_graph_rows(graph, graph_name)
     if not dry_run:

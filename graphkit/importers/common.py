@@ -345,11 +345,11 @@ def read_csv_rows(path: Path, display: str, report: ImportReport) -> Iterator[tu
 
 
 def require_columns(columns: set[str], needed: tuple[str, ...], display: str) -> None:
-    from ..errors import GraphkitError
+    from ..errors import InvalidDataError
 
     missing = [c for c in needed if c not in columns]
     if missing:
-        raise GraphkitError(f"{display}: not the expected dataset (missing column(s): {', '.join(missing)})")
+        raise InvalidDataError(f"{display}: not the expected dataset (missing column(s): {', '.join(missing)})")
 
 
 def csv_header(path: Path) -> set[str]:

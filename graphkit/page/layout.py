@@ -47,9 +47,7 @@ def compute_layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]], layou
     labels: node -> displayed text, so that shelved nodes leave room for their labels.
     """
     if layout not in LAYOUTS:
-        from ..errors import GraphkitError
-
-        raise GraphkitError(f"unknown layout '{layout}' (known: {', '.join(LAYOUTS)})")
+        raise ValueError(f"unknown layout '{layout}' (known: {', '.join(LAYOUTS)})")
     nodes = sorted(set(nodes))
     if not nodes:
         return {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import GraphkitError
+from ..errors import QueryError
 from ..model import KnowledgeGraph, Statement
 from ..ontology import Ontology, load_ontology
 from ..rdf import DEFAULT_BASE_IRI, IRIs
@@ -34,7 +34,7 @@ def detect_query_language(query: str) -> str:
         return "sparql"
     if word in _CYPHER_START:
         return "cypher"
-    raise GraphkitError("cannot tell whether the query is SPARQL or Cypher (it should start with "
+    raise QueryError("cannot tell whether the query is SPARQL or Cypher (it should start with "
                         "PREFIX/CONSTRUCT/SELECT... or MATCH/WITH/UNWIND...): pass --query-lang")
 
 
@@ -44,7 +44,7 @@ def query_subgraph(graph: KnowledgeGraph, query: str, *, language: str | None = 
     ontology = ontology or load_ontology()
     language = (language or detect_query_language(query)).lower()
     if language not in QUERY_LANGUAGES:
-        raise GraphkitError(f"unknown query language '{language}' (known: {', '.join(QUERY_LANGUAGES)})")
+        raise ValueError(f"unknown query language '{language}' (known: {', '.join(QUERY_LANGUAGES)})")
     if language == "sparql":
         entity_ids, statements = _from_sparql(graph, query, base_iri, ontology)
     else:
@@ -101,7 +101,7 @@ def _from_sparql(graph: KnowledgeGraph, query: str, base_iri: str,
             for term in row:
                 visit(term)
     else:
-        raise GraphkitError("an ASK query returns no graph to render: use CONSTRUCT (or SELECT)")
+        raise QueryError("an ASK query returns no graph to render: use CONSTRUCT (or SELECT)")
     return entity_ids, list(statements.values())
 
 

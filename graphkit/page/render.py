@@ -85,9 +85,9 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
     ontology = ontology or load_ontology()
     context = context or graph
     if lang not in LANGUAGES:
-        raise GraphkitError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
+        raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
     if layout not in LAYOUTS:
-        raise GraphkitError(f"unknown layout '{layout}' (known: {', '.join(LAYOUTS)})")
+        raise ValueError(f"unknown layout '{layout}' (known: {', '.join(LAYOUTS)})")
     entities = graph.sorted_entities()
     statements = [st for st in graph.sorted_statements()
                   if st.subject in graph.entities and st.object in graph.entities]

@@ -24,7 +24,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import GraphkitError
+from ..errors import GraphkitError, show
 from ..model import STATUSES, KnowledgeGraph, Statement, parse_partial_date
 from ..ontology import Ontology, load_ontology
 
@@ -123,10 +123,9 @@ def resolve_entity(graph: KnowledgeGraph, name: str, what: str = "entity") -> st
     """An entity id from an id, name, label or alias; a clear error when nothing matches."""
     entity = graph.find(name)
     if entity is None:
-        names = sorted({n for e in graph.entities.values() for n in (e.id, e.name)})
-        close = difflib.get_close_matches(name, names, n=3)
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise GraphkitError(f"no {what} matches '{name}'{hint}")
+        from ..analysis import entity_hint
+
+        raise GraphkitError(f"no {what} matches {show(name)}{entity_hint(graph, name)}")
     return entity.id
 
 
