@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Sequence
 
 import click
 
@@ -26,10 +27,17 @@ class GraphkitGroup(click.Group):
         sys.exit(code)
 
 
-def report_error(exc: BaseException, *, secrets: list[str] = ()) -> int:
+def report_error(exc: BaseException, *, secrets: Sequence[str] = ()) -> int:
     """Print `exc` as one line on stderr (a ValidationError: one line per problem); its exit code."""
-    from ..errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_LIMIT, EXIT_OK, EXIT_USAGE, GraphkitError,
-                          ValidationError)
+    from ..errors import (
+        EXIT_INTERNAL,
+        EXIT_INTERRUPTED,
+        EXIT_LIMIT,
+        EXIT_OK,
+        EXIT_USAGE,
+        GraphkitError,
+        ValidationError,
+    )
 
     if isinstance(exc, SystemExit):
         return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
@@ -68,7 +76,7 @@ def report_error(exc: BaseException, *, secrets: list[str] = ()) -> int:
     return EXIT_INTERNAL
 
 
-def _say(text: str, secrets, prefix: str = "") -> None:
+def _say(text: str, secrets: Sequence[str], prefix: str = "") -> None:
     from ..errors import shorten
 
     for secret in secrets:
