@@ -18,8 +18,8 @@ eat the machine's memory ends with an error instead.
   a `graphkit.sparql.SparqlResult` with `to_sparql_result()`.
 
 Errors are GraphkitError subclasses with a one-line message: QueryTimeout, TooManyRows,
-QueryOutOfMemory, WorkerCrashed, WorkersBusy; engine errors come back as SparqlSyntaxError or
-GraphkitError. This module never imports click, rdflib or the model.
+QueryOutOfMemory (graphkit.errors' resource limits, exit code 4), WorkersBusy, WorkerCrashed;
+engine errors come back as SparqlSyntaxError or QueryError. This module never imports click, rdflib or the model.
 """
 from __future__ import annotations
 
@@ -39,7 +39,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import GraphkitError
+from .errors import (
+    EXIT_INTERNAL,
+    GraphkitError,
+    MemoryLimitExceeded,
+    QueryError,
+    QueryTimeout,
+    ResourceLimitError,
+    TooManyRows,
+)
+
+__all__ = ["QueryOutOfMemory", "QueryTimeout", "QueryWorker", "SparqlRequest", "StoreOpener", "NTriplesOpener",
+           "TooManyRows", "WorkerCrashed", "WorkerPool", "WorkerResult", "WorkersBusy", "run_sparql_in_worker"]
 
 DEFAULT_TIMEOUT = 30.0  # seconds
 DEFAULT_MAX_ROWS = 100_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE
@@ -61,23 +72,17 @@ GRAPH_FORMATS = {  # name -> media type (RDF formats for CONSTRUCT/DESCRIBE)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-class QueryTimeout(GraphkitError):
-    """The query ran past its deadline; the worker running it was killed and replaced."""
-
-
-class TooManyRows(GraphkitError):
-    """The answer is larger than the row cap."""
-
-
-class QueryOutOfMemory(GraphkitError):
+class QueryOutOfMemory(MemoryLimitExceeded):
     """The query needed more memory than a worker may use; the worker was replaced."""
 
 
 class WorkerCrashed(GraphkitError):
     """A worker process died for another reason (killed from outside, engine crash)."""
 
+    exit_code = EXIT_INTERNAL
 
-class WorkersBusy(GraphkitError):
+
+class WorkersBusy(ResourceLimitError):
     """Every worker stayed busy for longer than the queue timeout."""
 
 
@@ -142,17 +147,27 @@ class WorkerResult:
     def to_sparql_result(self, prefixes: Mapping[str, str] | None = None):
         """The answer as a graphkit.sparql.SparqlResult (needs format "terms")."""
         from oxrdflib._converter import from_ox
+        from rdflib import Graph, Literal, URIRef
 
-        from .sparql import SparqlResult, _plain, _prefixed_graph
+        from .sparql import SparqlResult
+
+        def plain(term):  # xsd:string literals as plain ones, as graphkit.sparql answers them
+            value = from_ox(term)
+            if isinstance(value, Literal) and value.datatype is not None and str(value.datatype) == XSD_STRING:
+                return Literal(str(value))
+            return value
 
         extra = {"prefixes": dict(prefixes)} if prefixes is not None else {}
         if self.kind == "ask":
             return SparqlResult("ask", boolean=self.boolean, seconds=self.seconds, **extra)
         if self.kind == "graph":
-            graph = _prefixed_graph(((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                                     for t in self.triples), prefixes or {})
+            graph = Graph(bind_namespaces="none")
+            for prefix, namespace in (prefixes or {}).items():
+                graph.bind(prefix, URIRef(namespace))
+            for t in self.triples:
+                graph.add((plain(t.subject), plain(t.predicate), plain(t.object)))
             return SparqlResult("graph", graph=graph, seconds=self.seconds, **extra)
-        rows = [tuple(None if v is None else _plain(from_ox(v)) for v in row) for row in self.rows]
+        rows = [tuple(None if v is None else plain(v) for v in row) for row in self.rows]
         return SparqlResult("select", list(self.variables), rows, seconds=self.seconds, **extra)
 
 
@@ -463,7 +478,7 @@ class QueryWorker:
         self.opener = opener
         self.memory_mb = memory_mb
         if context not in ("spawn", "fork"):
-            raise GraphkitError(f"unknown worker context '{context}' (spawn or fork)")
+            raise ValueError(f"unknown worker context '{context}' (spawn or fork)")
         self.context_name = context
         self.start_timeout = start_timeout
         self.process = None
@@ -564,7 +579,7 @@ class QueryWorker:
             from .sparql import uses_service
 
             if uses_service(request.query):
-                raise GraphkitError("SERVICE clauses are refused on the embedded store (they make network calls)")
+                raise QueryError("SERVICE clauses are refused on the embedded store (they make network calls)")
         start = time.monotonic()
         deadline = start + (timeout if timeout is not None else 1e9)
         if self.process is None:
@@ -606,7 +621,7 @@ class QueryWorker:
             from .sparql import SparqlSyntaxError
 
             raise SparqlSyntaxError(f"SPARQL syntax error: {message}")
-        raise GraphkitError(f"query failed: {message}")
+        raise QueryError(f"query failed: {message}")
 
 
 class WorkerPool:
@@ -618,7 +633,7 @@ class WorkerPool:
     def __init__(self, opener: Callable[[], Any], size: int = 2, *, memory_mb: int | None = DEFAULT_MEMORY_MB,
                  context: str = "spawn", queue_timeout: float = 60.0):
         if size < 1:
-            raise GraphkitError("a worker pool needs at least one worker")
+            raise ValueError("a worker pool needs at least one worker")
         self.queue_timeout = queue_timeout
         self.workers = [QueryWorker(opener, memory_mb=memory_mb, context=context) for _ in range(size)]
         self._idle: queue.Queue[QueryWorker] = queue.Queue()
