@@ -57,3 +57,30 @@ def test_library_never_imports_click():
                  if "cli" not in p.relative_to(ROOT / "graphkit").parts
                  and ("import click" in p.read_text() or "from click" in p.read_text())]
     assert offenders == []
+
+
+def test_build_and_check_take_data_as_option_or_argument(tmp_path):
+    seed = str(ROOT / "seed_data")
+    for args in (["-d", seed], [seed]):  # -d like every other command; arguments, the older form
+        result = CliRunner().invoke(main, ["check", *args])
+        assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["build", "-d", seed, "-o", str(tmp_path / "a"), "-q"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["build", seed, "-o", str(tmp_path / "b"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "graph.ttl").read_bytes() == (tmp_path / "b" / "graph.ttl").read_bytes()
+    result = CliRunner().invoke(main, ["check", "-d", str(tmp_path / "nope")])
+    assert result.exit_code != 0 and "no such file or directory" in result.output
+
+
+def test_render_writes_pages_into_exports_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = str(ROOT / "seed_data")
+    cases = [([], "exports/graph.html"), (["--focus", "Alibaba", "--depth", "2"], "exports/focus-alibaba.html"),
+             (["--status", "confirmed"], "exports/selection.html")]
+    for args, expected in cases:
+        result = CliRunner().invoke(main, ["render", "-d", data, *args])
+        assert result.exit_code == 0, result.output
+        assert result.output == f"wrote {expected}\n"
+        assert (tmp_path / expected).read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports"]  # nothing in the current folder

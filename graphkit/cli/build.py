@@ -5,29 +5,30 @@ import time
 
 import click
 
-from .common import base_iri_option, data_paths
+from .common import base_iri_option, data_option, data_paths
 
 
 @click.command()
-@click.argument("data", nargs=-1, type=click.Path())
+@data_option
+@click.argument("more_data", nargs=-1, type=click.Path(), metavar="[DATA]...")
 @click.option("-o", "--out", "out_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
               help="Directory for the exports.")
 @base_iri_option
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large graphs).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-def build(data, out_dir, base_iri, no_shacl, quiet):
-    """Validate DATA (default seed_data/) and write exports/ (Turtle, N-Triples, JSON-LD, page).
+def build(data, more_data, out_dir, base_iri, no_shacl, quiet):
+    """Validate the data (default seed_data/) and write exports/ (Turtle, N-Triples, JSON-LD, page).
 
-    DATA may be YAML files or directories, or Turtle written by graphkit.
+    The data (-d/--data, repeatable, like every other command; or as arguments, the older form)
+    may be YAML files or directories, or Turtle written by graphkit.
     """
     from .. import api
-
     from ..progress import build_steps
 
     start = time.perf_counter()
     steps = ["load", "rdf", *([] if no_shacl else ["shacl"]), "exports", "extras"]
     with build_steps(steps, quiet=quiet) as on_step:
-        result = api.build(data_paths(data), out_dir, base_iri=base_iri, shacl=not no_shacl, on_step=on_step)
+        result = api.build(data_paths(data + more_data), out_dir, base_iri=base_iri, shacl=not no_shacl, on_step=on_step)
     if quiet:
         return
     summary = result.graph.summary()
@@ -39,13 +40,14 @@ def build(data, out_dir, base_iri, no_shacl, quiet):
 
 
 @click.command()
-@click.argument("data", nargs=-1, type=click.Path())
+@data_option
+@click.argument("more_data", nargs=-1, type=click.Path(), metavar="[DATA]...")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation.")
-def check(data, no_shacl):
-    """Validate DATA (default seed_data/) without writing anything. Exit code 2 on problems."""
+def check(data, more_data, no_shacl):
+    """Validate the data (-d/--data or arguments; default seed_data/) without writing anything."""
     from .. import api
 
-    graph = api.check(data_paths(data), shacl=not no_shacl)
+    graph = api.check(data_paths(data + more_data), shacl=not no_shacl)
     summary = graph.summary()
     click.echo(f"ok: {summary['entities']} entities, {summary['statements']} statements, "
                f"{summary['sources']} sources")

@@ -1,8 +1,12 @@
 """graphkit render / open: the interactive HTML page."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import click
 
+from ..defaults import DEFAULT_OUT_DIR
 from .common import base_iri_option, data_option, data_paths
 
 LANGS = ("en", "fr", "zh")
@@ -25,8 +29,9 @@ def _read_query(text: str) -> str:
 
 @click.command()
 @data_option
-@click.option("-o", "--out", default="graph.html", show_default=True, type=click.Path(dir_okay=False),
-              help="HTML file to write.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False),
+              help="HTML file to write [default: exports/graph.html for the whole graph, "
+                   "exports/focus-ENTITY.html with --focus, exports/selection.html for other selections].")
 @click.option("--focus", metavar="ENTITY", help="Show the neighbourhood of this entity (id, name, label or alias).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0),
               help="How many relationships away from --focus.")
@@ -57,7 +62,7 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
 
     \b
     Examples:
-      graphkit render --focus apple --depth 2 -o apple.html
+      graphkit render --focus apple --depth 2          # writes exports/focus-apple.html
       graphkit render --status confirmed --as-of 2025-02 --lang fr
       graphkit render --query 'MATCH (a {id: "apple"})-[r]-(b) RETURN a, r, b'
     The filters apply to the query's answer too.
@@ -71,6 +76,9 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
         graph_for_page = query_subgraph(graph, _read_query(query), language=language, base_iri=base_iri)
     else:
         graph_for_page = graph
+    if out is None:
+        selected = query or relations or types or statuses or markets or as_of
+        out = default_page_path(focus, selected=bool(selected))
     path = write_page(graph_for_page, out, context=graph, focus=focus, depth=depth, relations=relations, types=types,
                       statuses=statuses, markets=markets, as_of=as_of, lang=lang, title=title or DEFAULT_TITLE,
                       layout=layout, physics=physics)
@@ -105,9 +113,19 @@ def open_page(data, out_dir, print_only, base_iri):
         _open(page)
 
 
+def default_page_path(focus: str | None, *, selected: bool) -> Path:
+    """Where `render` writes without -o: never over the whole-graph page for a part of the graph."""
+    from ..page import PAGE_FILE_NAME
+
+    exports = Path(DEFAULT_OUT_DIR)
+    if focus:
+        slug = re.sub(r"[^a-z0-9._-]+", "-", focus.lower()).strip("-.") or "entity"
+        return exports / f"focus-{slug}.html"
+    return exports / ("selection.html" if selected else PAGE_FILE_NAME)
+
+
 def _open(path) -> None:
     import webbrowser
-    from pathlib import Path
 
     uri = Path(path).resolve().as_uri()
     if not webbrowser.open(uri):
