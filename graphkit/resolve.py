@@ -52,6 +52,26 @@ def normalize_name(text: str) -> str:
     return "".join(_tokens(text))
 
 
+_TOKEN = re.compile(r"[^\W_]+(?:\.\d+)*")
+
+
+def token_key(text: str) -> tuple[str, ...]:
+    """The words and numbers of a name in sorted order, for names that only differ in word order:
+    'Qwen2.5 Instruct (72B)' and 'Qwen/Qwen2.5-72B-Instruct' -> ('72b', 'instruct', 'qwen2.5').
+    Words are split at spaces and punctuation only ('Y21a' stays whole, so 'Galaxy A20s' is
+    not 'Galaxy S20a'); a Hub id counts without its author."""
+    text = text.rsplit("/", 1)[-1].replace("+", " plus ").replace("&", " and ")
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return tuple(sorted(_TOKEN.findall(folded)))
+
+
+def _parenthesized(name: str) -> list[str]:
+    """'Carnegie Mellon University (CMU)' -> ['Carnegie Mellon University', 'CMU']; [] without parentheses."""
+    match = re.match(r"^\s*(.+?)\s*\(([^()]+)\)\s*$", name)
+    return [match.group(1), match.group(2)] if match else []
+
+
 def strip_suffixes(text: str, suffixes: frozenset[str]) -> str:
     """Normalized name without trailing corporate suffixes: 'Baidu, Inc.' -> 'baidu'."""
     tokens = _tokens(text)
@@ -72,6 +92,16 @@ class AliasGroup:
     name: str | None = None  # display name if an import creates the entity
     why: str = ""
     line: int = 0
+    part_of: str | None = None  # a unit of this organization: the same developer for the safeguards
+
+
+@dataclass(frozen=True)
+class KeepApart:
+    """Entities (by id, as the importers or the reference name them) that are never merged."""
+
+    ids: tuple[str, ...]
+    why: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -80,6 +110,7 @@ class AliasTable:
     suffixes: frozenset[str] = frozenset()
     separate: frozenset[str] = frozenset()  # normalized names never merged by name rules
     path: str = ""
+    apart: list[KeepApart] = field(default_factory=list)
 
     def __post_init__(self):
         self._by_name: dict[str, list[AliasGroup]] = defaultdict(list)
@@ -87,6 +118,21 @@ class AliasTable:
             for name in (*group.names, group.name or ""):
                 if name:
                     self._by_name[normalize_name(name)].append(group)
+        self._apart: dict[str, list[KeepApart]] = defaultdict(list)
+        for entry in self.apart:
+            for entity_id in entry.ids:
+                self._apart[entity_id].append(entry)
+
+    def kept_apart(self, a: str, b: str) -> KeepApart | None:
+        """The keep-apart entry listing both ids, if any."""
+        for entry in self._apart.get(a, ()):
+            if b in entry.ids and a != b:
+                return entry
+        return None
+
+    def parents(self) -> dict[str, str]:
+        """Organization unit -> the organization it is part of (from `part-of` in `same` groups)."""
+        return {g.id: g.part_of for g in self.groups if g.part_of}
 
     def lookup(self, name: str, type_key: str, ontology: Ontology) -> AliasGroup | None:
         for group in self._by_name.get(normalize_name(name), ()):
@@ -115,10 +161,12 @@ def load_aliases(path: str | os.PathLike | None, ontology: Ontology | None = Non
     if data is None:
         raise ValidationError(problems)
     if not isinstance(data, LineDict):
-        raise ValidationError([Problem(display, 1, "an alias file is a mapping with 'same', 'suffixes', 'separate'")])
+        raise ValidationError([Problem(display, 1, "an alias file is a mapping with 'same', 'apart', 'suffixes', "
+                                                   "'separate'")])
     for key in data:
-        if key not in ("same", "suffixes", "separate"):
-            problems.append(Problem(display, data.line_of(key), f"unknown key '{key}' (allowed: same, separate, suffixes)"))
+        if key not in ("same", "apart", "suffixes", "separate"):
+            problems.append(Problem(display, data.line_of(key),
+                                    f"unknown key '{key}' (allowed: same, apart, separate, suffixes)"))
 
     def text_list(item, key) -> list[str]:
         value = item.get(key) or []
@@ -134,9 +182,13 @@ def load_aliases(path: str | os.PathLike | None, ontology: Ontology | None = Non
             problems.append(Problem(display, data.line_of("same"), f"each item of 'same' must be a mapping, got {item!r}"))
             continue
         for key in item:
-            if key not in ("id", "names", "type", "name", "why"):
+            if key not in ("id", "names", "type", "name", "why", "part-of"):
                 problems.append(Problem(display, item.line_of(key),
-                                        f"unknown key '{key}' (allowed: id, name, names, type, why)"))
+                                        f"unknown key '{key}' (allowed: id, name, names, type, why, part-of)"))
+        part_of = str(item.get("part-of") or "").strip() or None
+        if part_of is not None and not ID_PATTERN.match(part_of):
+            problems.append(Problem(display, item.line_of("part-of"), f"part-of: '{part_of}' is not a valid id"))
+            part_of = None
         group_id = str(item.get("id") or "").strip()
         if not ID_PATTERN.match(group_id):
             problems.append(Problem(display, item.line_of("id"), f"'{group_id}' is not a valid id"))
@@ -155,13 +207,59 @@ def load_aliases(path: str | os.PathLike | None, ontology: Ontology | None = Non
                 problems.append(Problem(display, item.line_of("names"),
                                         f"'{name}' is already listed for '{seen[key][1]}' (line {seen[key][0]})"))
             seen.setdefault(key, (item.line_of("names"), group_id))
+        if part_of == group_id:
+            problems.append(Problem(display, item.line_of("part-of"), f"'{group_id}' cannot be part of itself"))
+            part_of = None
         groups.append(AliasGroup(group_id, tuple(names), type_key, (str(item["name"]) if item.get("name") else None),
-                                 str(item.get("why") or ""), item.line))
+                                 str(item.get("why") or ""), item.line, part_of))
+    apart = _load_apart(data, display, problems)
     suffixes = frozenset(normalize_name(s) for s in text_list(data, "suffixes"))
     separate = frozenset(normalize_name(s) for s in text_list(data, "separate"))
     if problems:
         raise ValidationError(problems)
-    return AliasTable(groups, suffixes, separate, display)
+    return AliasTable(groups, suffixes, separate, display, apart)
+
+
+def _load_apart(data, display: str, problems: list[Problem]) -> list[KeepApart]:
+    """The `apart` section: [{ids: [a, b, ...], why: ...}], each a reviewed keep-apart decision."""
+    from .loader import LineDict
+
+    entries: list[KeepApart] = []
+    seen: dict[frozenset, int] = {}
+    for item in data.get("apart") or []:
+        if not isinstance(item, LineDict):
+            problems.append(Problem(display, data.line_of("apart"),
+                                    f"each item of 'apart' must be a mapping with 'ids' and 'why', got {item!r}"))
+            continue
+        for key in item:
+            if key not in ("ids", "why"):
+                problems.append(Problem(display, item.line_of(key), f"unknown key '{key}' (allowed: ids, why)"))
+        ids = item.get("ids")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            problems.append(Problem(display, item.line_of("ids") if "ids" in item else item.line,
+                                    "'ids' must be a list of entity ids"))
+            continue
+        ids = [i.strip() for i in ids]
+        bad = [i for i in ids if not ID_PATTERN.match(i)]
+        if bad:
+            problems.append(Problem(display, item.line_of("ids"), f"'{bad[0]}' is not a valid id"))
+            continue
+        if len(set(ids)) < 2:
+            problems.append(Problem(display, item.line_of("ids"), "a keep-apart entry needs two different ids"))
+            continue
+        if len(set(ids)) < len(ids):
+            problems.append(Problem(display, item.line_of("ids"), "an id is listed twice in one keep-apart entry"))
+            continue
+        if not str(item.get("why") or "").strip():
+            problems.append(Problem(display, item.line, "a keep-apart entry needs 'why' (the evidence)"))
+            continue
+        key = frozenset(ids)
+        if key in seen:
+            problems.append(Problem(display, item.line, f"the same keep-apart entry is already at line {seen[key]}"))
+            continue
+        seen[key] = item.line
+        entries.append(KeepApart(tuple(ids), str(item["why"]).strip(), item.line))
+    return entries
 
 
 # ---------------------------------------------------------------------------------- results
@@ -204,6 +302,7 @@ class Resolution:
     ambiguous: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)  # statements not written, with the reason
     corroborated: int = 0  # imported facts the reference already states
+    candidates: list[dict] = field(default_factory=list)  # merges a safeguard stopped, with the reasons
 
     def summary(self) -> dict[str, int]:
         by_rule: dict[str, int] = defaultdict(int)
@@ -211,6 +310,7 @@ class Resolution:
             by_rule[f"{merge.rule} -> {merge.target}"] += 1
         return {"merges": len(self.merges), "conflicts": len(self.conflicts),
                 "unapplied_attributes": len(self.unapplied), "ambiguous": len(self.ambiguous),
+                "candidates": len(self.candidates),
                 "dropped_statements": len(self.dropped), "corroborated_statements": self.corroborated,
                 **{f"merges by {k}": v for k, v in sorted(by_rule.items())}}
 
@@ -219,10 +319,57 @@ class Resolution:
                 "merges": [m.as_dict() for m in sorted(self.merges)],
                 "conflicts": [c.as_dict() for c in sorted(self.conflicts)],
                 "unapplied_attributes": self.unapplied, "ambiguous": self.ambiguous,
-                "dropped_statements": self.dropped}
+                "candidates": self.candidates, "dropped_statements": self.dropped}
 
 
 # ---------------------------------------------------------------------------------- resolver
+
+#: Relations that say who made a thing: the makers compared by the developer safeguard.
+MAKER_RELATIONS = ("develops", "ships")
+#: Relations that make an organization a unit of another for the developer safeguard.
+PARENT_RELATIONS = ("subsidiary-of",)
+#: Two parameter counts are the same model's when the larger is at most this times the smaller
+#: (a nominal "7B" for 7.6e9; 1e9 and 1.5e9 are two models).
+PARAMETER_ROUNDING = 1.25
+#: The rule for names that only differ in word order; it needs the developer known on both sides.
+REORDERED = "name, words reordered"
+#: Classes whose names may be compared with their words reordered (not phones: "Honor X5" is not "Honor 5X").
+REORDER_CLASSES = ("AIModel", "Dataset", "AIProduct")
+
+
+def makers(graph: KnowledgeGraph) -> dict[str, set[str]]:
+    """Entity id -> ids of the organizations that develop (or ship) it, from the graph's facts."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for st in graph.statements:
+        if st.relation in MAKER_RELATIONS and st.status != "denied":
+            found[st.object].add(st.subject)
+    return found
+
+
+def organization_parents(graph: KnowledgeGraph, aliases: AliasTable | None = None) -> dict[str, str]:
+    """Unit -> parent organization, from `subsidiary-of` facts and the alias file's `part-of`."""
+    parents = {st.subject: st.object for st in graph.statements
+               if st.relation in PARENT_RELATIONS and st.status != "denied"}
+    if aliases is not None:
+        parents.update(aliases.parents())
+    return parents
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _short(value: float) -> str:
+    for scale, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}"
+    return f"{value:g}"
+
+
+def _domains(entity: Entity) -> set[str]:
+    value = entity.attributes.get("domain")
+    return {d.strip().casefold() for d in str(value).split(",") if d.strip()} if value else set()
+
 
 class Resolver:
     """Resolves imports against a reference graph (which is never modified)."""
@@ -237,15 +384,37 @@ class Resolver:
             for key in self._keys(entity):
                 self._reference_keys[key].append(entity.id)
         self._reference_statements = {st.key(): st for st in self.reference.statements}
+        self._reference_makers = makers(self.reference)
+        self._parents = organization_parents(self.reference, self.aliases)
 
     # -- keys
     def _is_org(self, type_key: str) -> bool:
         return self.ontology.is_a(type_key, "Organization")
 
+    def _reorderable(self, type_key: str) -> bool:
+        return any(self.ontology.is_a(type_key, c) for c in REORDER_CLASSES if c in self.ontology.classes)
+
     def compatible(self, a: str, b: str) -> bool:
         if self._is_org(a) and self._is_org(b):
             return True
         return self.ontology.is_a(a, b) or self.ontology.is_a(b, a)
+
+    def _name_variants(self, entity: Entity) -> list[tuple[str, str]]:
+        """(rule, normalized name) for every name of the entity that the name rules may use."""
+        variants: list[tuple[str, str]] = []
+        org = self._is_org(entity.type)
+        for name in entity.all_names():
+            norm = normalize_name(name)
+            if not norm or norm in self.aliases.separate:
+                continue
+            variants.append(("name", norm))
+            if org:
+                # "Carnegie Mellon University (CMU)": also "Carnegie Mellon University" and "CMU".
+                for part in _parenthesized(name):
+                    part_norm = normalize_name(part)
+                    if part_norm and part_norm not in self.aliases.separate and len(part_norm) > 1:
+                        variants.append(("name in parentheses", part_norm))
+        return variants
 
     def _keys(self, entity: Entity) -> list[tuple]:
         keys: list[tuple] = [("id", entity.id)]
@@ -254,14 +423,21 @@ class Resolver:
         hf_id = entity.attributes.get("hf-id")
         if isinstance(hf_id, str) and hf_id:
             keys.append(("hf-id", hf_id.casefold()))
-        for name in entity.all_names():
-            norm = normalize_name(name)
-            if norm and norm not in self.aliases.separate:
-                keys.append(("name", norm))
-                if self._is_org(entity.type) and self.aliases.suffixes:
-                    bare = strip_suffixes(name, self.aliases.suffixes)
-                    if bare and bare != norm:
-                        keys.append(("bare", bare))
+        for _rule, norm in self._name_variants(entity):
+            keys.append(("name", norm))
+        if self._is_org(entity.type) and self.aliases.suffixes:
+            for name in entity.all_names():
+                if normalize_name(name) in self.aliases.separate:
+                    continue
+                bare = strip_suffixes(name, self.aliases.suffixes)
+                if bare and bare != normalize_name(name):
+                    keys.append(("bare", bare))
+        elif self._reorderable(entity.type):
+            for name in entity.all_names():
+                if normalize_name(name) not in self.aliases.separate:
+                    tokens = token_key(name)
+                    if len(tokens) > 1:
+                        keys.append(("tokens", tokens))
         return list(dict.fromkeys(keys))
 
     def _probe_keys(self, entity: Entity) -> list[tuple[str, tuple, str]]:
@@ -277,14 +453,72 @@ class Resolver:
             norm = normalize_name(name)
             if norm and norm not in self.aliases.separate:
                 probes.append(("name", ("name", norm), name))
-        if self._is_org(entity.type) and self.aliases.suffixes:
+        if self._is_org(entity.type):
+            for rule, norm in self._name_variants(entity):
+                if rule != "name":
+                    probes.append((rule, ("name", norm), norm))
+            if self.aliases.suffixes:
+                for name in names:
+                    bare = strip_suffixes(name, self.aliases.suffixes)
+                    if bare and normalize_name(name) not in self.aliases.separate:
+                        # "Baidu, Inc." finds "Baidu" and "Baidu" finds "Baidu, Inc.".
+                        probes.append(("name without suffix", ("name", bare), name))
+                        probes.append(("name without suffix", ("bare", bare), name))
+        elif self._reorderable(entity.type):
             for name in names:
-                bare = strip_suffixes(name, self.aliases.suffixes)
-                if bare and normalize_name(name) not in self.aliases.separate:
-                    # "Baidu, Inc." finds "Baidu" and "Baidu" finds "Baidu, Inc.".
-                    probes.append(("name without suffix", ("name", bare), name))
-                    probes.append(("name without suffix", ("bare", bare), name))
-        return probes
+                tokens = token_key(name)
+                if len(tokens) > 1 and normalize_name(name) not in self.aliases.separate:
+                    # "Qwen2.5 Instruct (72B)" finds "Qwen/Qwen2.5-72B-Instruct" (same developer required).
+                    probes.append((REORDERED, ("tokens", tokens), name))
+        return list(dict.fromkeys(probes))
+
+    # -- safeguards
+    def family(self, org_id: str) -> str:
+        """The top organization of a unit (google-deepmind -> google), following part-of/subsidiary-of."""
+        seen = {org_id}
+        while org_id in self._parents and self._parents[org_id] not in seen:
+            org_id = self._parents[org_id]
+            seen.add(org_id)
+        return org_id
+
+    def same_developer(self, a: set[str], b: set[str]) -> bool:
+        """True when the two sets of makers share an organization (or a unit of one); unknown (empty) agrees."""
+        if not a or not b:
+            return True
+        return bool({self.family(x) for x in a} & {self.family(x) for x in b})
+
+    def violations(self, entity: Entity, entity_makers: set[str], new_id: str, target: Entity,
+                   target_makers: set[str], target_hf: str | None, rule: str) -> list[str]:
+        """Why `entity` must not be merged into `target` by `rule` (empty: no objection).
+
+        The safeguards hold for every rule but the alias file: a keep-apart entry, two Hugging
+        Face ids (two repositories), makers with no organization in common, disjoint domains,
+        parameter counts that differ by more than rounding, years more than one apart. The rules
+        that only compare words (name in another order) also need the makers to be known.
+        """
+        reasons = []
+        entry = self.aliases.kept_apart(entity.id, target.id) or self.aliases.kept_apart(new_id, target.id)
+        if entry:
+            reasons.append(f"kept apart by the alias file (line {entry.line})")
+        hf_a = entity.attributes.get("hf-id")
+        if isinstance(hf_a, str) and target_hf and hf_a.casefold() != target_hf.casefold():
+            reasons.append(f"different Hugging Face ids ({hf_a} vs {target_hf})")
+        if rule in ("hf-id", "wikidata"):
+            return reasons
+        if not self.same_developer(entity_makers, target_makers):
+            reasons.append(f"different developers ({', '.join(sorted(entity_makers))} vs "
+                           f"{', '.join(sorted(target_makers))})")
+        elif rule == REORDERED and not (entity_makers and target_makers):
+            reasons.append("words in another order, developer unknown on one side")
+        domains_a, domains_b = _domains(entity), _domains(target)
+        if domains_a and domains_b and not domains_a & domains_b:
+            reasons.append(f"different domains ({', '.join(sorted(domains_a))} vs {', '.join(sorted(domains_b))})")
+        pa, pb = entity.attributes.get("parameters"), target.attributes.get("parameters")
+        if _number(pa) and _number(pb) and max(pa, pb) > PARAMETER_ROUNDING * min(pa, pb):
+            reasons.append(f"parameters differ ({_short(pa)} vs {_short(pb)})")
+        if _years_disagree(entity, target):
+            reasons.append(f"years apart ({_year(entity)} vs {_year(target)})")
+        return reasons
 
     # -- resolution
     def resolve(self, imported: KnowledgeGraph) -> Resolution:
@@ -292,9 +526,13 @@ class Resolver:
         ontology = self.ontology
         reference = self.reference
         new: dict[str, Entity] = {}  # final id -> entity to write
+        new_makers: dict[str, set[str]] = defaultdict(set)  # final id -> its makers (final ids)
+        claimed_hf: dict[str, str] = {}  # reference id -> the Hub id of the import merged into it
         import_keys: dict[tuple, list[str]] = defaultdict(list)
         mapping: dict[str, str] = {}
         result = Resolution(KnowledgeGraph(), mapping)
+        imported_makers = makers(imported)
+        reported: set[tuple[str, str]] = set()
 
         def accept(entity: Entity) -> None:
             new[entity.id] = entity
@@ -304,12 +542,29 @@ class Resolver:
         def candidates(key: tuple, type_key: str, table: dict, entities: dict) -> list[str]:
             return [i for i in dict.fromkeys(table.get(key, ())) if self.compatible(entities[i].type, type_key)]
 
-        for entity in imported.sorted_entities():
+        def prospective(entity: Entity) -> str:
+            """The id the entity gets if it is not merged (the importer's, suffixed on a clash)."""
+            final_id, n = entity.id, 1
+            while final_id in reference.entities or final_id in new:
+                n += 1
+                final_id = f"{entity.id}-{entity.type.lower()}" + (f"-{n}" if n > 2 else "")
+            return final_id
+
+        def hub_id(target_id: str, origin: str) -> str | None:
+            pool = reference.entities if origin == "reference" else new
+            value = pool[target_id].attributes.get("hf-id")
+            return value if isinstance(value, str) and value else claimed_hf.get(target_id)
+
+        # Organizations first: the makers of a model are known (as final ids) when the model is resolved.
+        order = sorted(imported.entities.values(), key=lambda e: (not self._is_org(e.type), e.id))
+        for entity in order:
             original_id = entity.id
             entity = replace(entity, attributes=dict(entity.attributes))
+            makers_now = {mapping.get(m, m) for m in imported_makers.get(original_id, ())}
             target: tuple[str, str, str, str] | None = None  # (id, rule, matched, "reference"|"import")
             group = None
-            for name in entity.all_names():
+            for name in [*entity.all_names(), *([entity.attributes["hf-id"]] if isinstance(
+                    entity.attributes.get("hf-id"), str) else [])]:
                 group = self.aliases.lookup(name, entity.type, ontology)
                 if group:
                     target_id = group.id
@@ -325,29 +580,45 @@ class Resolver:
                     if not found:
                         found = candidates(key, entity.type, import_keys, new)
                         origin = "import"
-                    if found and key[0] != "id" and rule not in ("wikidata", "hf-id"):
-                        pool = reference.entities if origin == "reference" else new
-                        dated = [i for i in found if not _years_disagree(entity, pool[i])]
-                        if len(dated) < len(found):
-                            result.ambiguous.append({"entity": entity.id, "name": entity.name, "rule": rule,
-                                                     "matched": matched, "rejected": sorted(set(found) - set(dated)),
-                                                     "why": "same name, years more than one apart"})
-                        found = dated
+                    pool = reference.entities if origin == "reference" else new
+                    kept = []
+                    for candidate in found:
+                        target_makers = (self._reference_makers.get(candidate, set()) if origin == "reference"
+                                         else new_makers.get(candidate, set()))
+                        reasons = self.violations(entity, makers_now, prospective(entity), pool[candidate],
+                                                  target_makers, hub_id(candidate, origin), rule)
+                        if reasons and (original_id, candidate) not in reported:
+                            reported.add((original_id, candidate))
+                            result.candidates.append({
+                                "entity": original_id, "name": entity.name, "into": candidate,
+                                "into_name": pool[candidate].name, "rule": rule, "matched": str(matched),
+                                "target": origin, "reasons": reasons})
+                        elif not reasons:
+                            kept.append(candidate)
+                    found = kept
                     if len(found) == 1:
-                        target = (found[0], rule, matched, origin)
+                        target = (found[0], rule, str(matched), origin)
                         break
                     if len(found) > 1:
                         result.ambiguous.append({"entity": entity.id, "name": entity.name, "rule": rule,
-                                                 "matched": matched, "candidates": sorted(found)})
+                                                 "matched": str(matched), "candidates": sorted(found)})
                         break
             if target is not None:
                 target_id, rule, matched, origin = target
                 mapping[entity.id] = target_id
                 result.merges.append(Merge(entity.id, target_id, rule, matched, origin))
+                hf = entity.attributes.get("hf-id")
                 if origin == "reference":
                     self._compare(entity, reference.entities[target_id], result)
+                    if isinstance(hf, str) and hf and target_id not in claimed_hf \
+                            and not reference.entities[target_id].attributes.get("hf-id"):
+                        claimed_hf[target_id] = hf
                 else:
                     self._absorb(new[target_id], entity, result)
+                    for key in self._keys(new[target_id]):
+                        if target_id not in import_keys[key]:
+                            import_keys[key].append(target_id)
+                    new_makers[target_id] |= makers_now
                 continue
             # A new entity: the alias file may name its id; otherwise keep the importer's id
             # unless the reference (or this import) already uses it for something else.
@@ -363,6 +634,7 @@ class Resolver:
                                  aliases=tuple(dict.fromkeys((entity.name, *entity.aliases))))
             entity = replace(entity, id=final_id)
             mapping[original_id] = final_id
+            new_makers[final_id] |= makers_now
             accept(entity)
 
         graph = result.graph

@@ -140,7 +140,8 @@ def test_same_name_years_apart_is_not_a_merge():
     imported = graph([Entity("nokia-c100", "Device", "Nokia C100", attributes={"year": 2022})])
     result = Resolver(reference).resolve(imported)
     assert result.merges == [] and "nokia-c100" in result.graph.entities
-    assert result.ambiguous[0]["rejected"] == ["nokia-c1-00"]
+    [candidate] = result.candidates
+    assert candidate["into"] == "nokia-c1-00" and candidate["reasons"] == ["years apart (2022 vs 2010)"]
 
 
 def test_two_reference_candidates_are_ambiguous():
@@ -256,9 +257,11 @@ def test_all_four_datasets_merge_with_the_seed_build_validate_and_export(tmp_pat
     epoch_merges = outcomes[0].resolution.merges
     assert any(m.imported == "alibaba" and m.into == "alibaba" and m.target == "reference" for m in epoch_merges)
     # A later dataset resolves against an earlier one: the leaderboard's official Qwen repository
-    # is Epoch's Qwen2.5-72B, and the fine-tune's base-model link lands on it.
-    assert any(s.subject == "qwen--qwen2.5-72b-instruct" and s.relation == "fine-tuned-from"
+    # is Epoch's Qwen2.5-72B, and the fine-tune's base-model link lands on it; the instruct model
+    # (Epoch's "Qwen2.5 Instruct (72B)", the Hub's Qwen/Qwen2.5-72B-Instruct) is one node.
+    assert any(s.subject == "qwen2.5-instruct-72b" and s.relation == "fine-tuned-from"
                and s.object == "qwen2.5-72b" for s in graph_.statements)
+    assert "qwen--qwen2.5-72b-instruct" not in graph_.entities
     assert graph_.entities["qwen2.5-72b"].name == "Qwen2.5-72B"
     # Every dataset produced merges; conflicts are reported, not silently resolved.
     assert all(o.resolution.merges for o in outcomes)
