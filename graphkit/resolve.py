@@ -67,14 +67,30 @@ def token_key(text: str) -> tuple[str, ...]:
 
 
 def _parenthesized(name: str) -> list[str]:
-    """'Carnegie Mellon University (CMU)' -> ['Carnegie Mellon University', 'CMU']; [] without parentheses."""
+    """'Carnegie Mellon University (CMU)' -> ['Carnegie Mellon University', 'CMU'] when the part in
+    parentheses is the acronym of the rest; [] otherwise ('Northeastern University (China)' is
+    another university than 'Northeastern University')."""
     match = re.match(r"^\s*(.+?)\s*\(([^()]+)\)\s*$", name)
-    return [match.group(1), match.group(2)] if match else []
+    if not match or not (_is_acronym(match.group(2), match.group(1)) or _is_acronym(match.group(1), match.group(2))):
+        return []
+    return [match.group(1), match.group(2)]
+
+
+def _is_acronym(short: str, long: str) -> bool:
+    """'CMU' of 'Carnegie Mellon University', 'MIT' of 'Massachusetts Institute of Technology'."""
+    letters = [c for c in short if c.isalpha()]
+    if len(letters) < 2 or not short.replace(".", "").replace("-", "").isupper():
+        return False
+    initials = iter(w[0].casefold() for w in _tokens(long))
+    return all(any(c.casefold() == i for i in initials) for c in letters)
 
 
 def strip_suffixes(text: str, suffixes: frozenset[str]) -> str:
-    """Normalized name without trailing corporate suffixes: 'Baidu, Inc.' -> 'baidu'."""
+    """Normalized name without trailing corporate suffixes (and a leading 'The'):
+    'Baidu, Inc.' -> 'baidu', 'The University of Sydney' -> 'universityofsydney'."""
     tokens = _tokens(text)
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens.pop(0)
     while len(tokens) > 1 and tokens[-1] in suffixes:
         tokens.pop()
     return "".join(tokens)

@@ -21,8 +21,18 @@ from pathlib import Path
 
 from .model import Entity, KnowledgeGraph
 from .ontology import Ontology, load_ontology
-from .resolve import (AliasTable, PARAMETER_ROUNDING, _domains, _number, _short, _year, makers, normalize_name,
-                      organization_parents, strip_suffixes)
+from .resolve import (
+    PARAMETER_ROUNDING,
+    AliasTable,
+    _domains,
+    _number,
+    _short,
+    _year,
+    makers,
+    normalize_name,
+    organization_parents,
+    strip_suffixes,
+)
 
 #: Kinds of entities compared with each other (an organization is never a duplicate of a model).
 KINDS = (("Organization", ("Organization",)), ("model", ("AIModel", "Dataset", "AIProduct")),

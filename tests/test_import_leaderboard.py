@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import csv
-import os
-from pathlib import Path
 
 import pytest
+from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
 from graphkit import api
 from graphkit.importers import run_import
 from graphkit.importers.leaderboard import import_leaderboard, lineage_relation, model_id
-
-from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
 FIXTURE = REPO / "tests" / "data" / "importers" / "leaderboard"
 
@@ -63,9 +60,10 @@ def test_lineage_relation_rules():
 def test_merged_with_seed_uses_alias_file(tmp_path):
     outcome = run_import("leaderboard", FIXTURE, tmp_path / "lb", reference_paths=[SEED], aliases=ALIASES)
     graph = api.load([SEED, tmp_path / "lb"])
-    # The "Qwen" account is Alibaba (alias file); "meta-llama" is Meta.
+    # The "Qwen" account is Alibaba (alias file); "meta-llama" is Meta; the alias file names
+    # the repository meta-llama/Meta-Llama-3.1-8B by its Hub id: the model Epoch calls Llama 3.1-8B.
     assert ("alibaba", "develops", "qwen--qwen2.5-7b-instruct") in facts(graph)
-    assert ("meta", "develops", "meta-llama--meta-llama-3.1-8b") in facts(graph)
+    assert ("meta", "develops", "llama-3.1-8b") in facts(graph)
     assert "hugging-face" not in graph.entities and graph.sources["open-llm-leaderboard-leaderboard"].publisher == "huggingface"
     assert {m.imported for m in outcome.resolution.merges} >= {"qwen", "meta-llama", "hugging-face"}
 

@@ -8,8 +8,16 @@ import pytest
 
 from graphkit.errors import ValidationError
 from graphkit.model import Entity, KnowledgeGraph, Source, Statement
-from graphkit.resolve import (AliasGroup, AliasTable, Resolver, load_aliases, normalize_name, same_value,
-                              strip_suffixes)
+from graphkit.resolve import (
+    AliasGroup,
+    AliasTable,
+    KeepApart,
+    Resolver,
+    load_aliases,
+    normalize_name,
+    same_value,
+    strip_suffixes,
+)
 
 REPO = Path(__file__).parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -266,3 +274,107 @@ def test_all_four_datasets_merge_with_the_seed_build_validate_and_export(tmp_pat
     # Every dataset produced merges; conflicts are reported, not silently resolved.
     assert all(o.resolution.merges for o in outcomes)
     assert sum(len(o.resolution.conflicts) for o in outcomes) > 0
+
+
+# ---------------------------------------------------------------------------------- safeguards
+
+def _two_models(a_attrs, b_attrs, a_dev="acme", b_dev="acme"):
+    reference = graph([org(a_dev, a_dev.title()), model("m1", "Model X", attributes=a_attrs)],
+                      [fact(a_dev, "develops", "m1")])
+    imported = graph([org(b_dev, b_dev.title()), model("m2", "Model-X", attributes=b_attrs)],
+                     [fact(b_dev, "develops", "m2")])
+    return Resolver(reference).resolve(imported)
+
+
+@pytest.mark.parametrize("a_attrs, b_attrs, b_dev, reason", [
+    ({}, {}, "other-lab", "different developers (other-lab vs acme)"),
+    ({"domain": "robotics"}, {"domain": "biology"}, "acme", "different domains (biology vs robotics)"),
+    ({"parameters": 1_000_000_000}, {"parameters": 1_500_000_000}, "acme", "parameters differ (1.5B vs 1B)"),
+    ({"released": "2019-05"}, {"released": "2023-01"}, "acme", "years apart (2023 vs 2019)"),
+    ({"hf-id": "acme/model-x"}, {"hf-id": "copier/model-x"}, "acme", "different Hugging Face ids"),
+])
+def test_a_merge_violating_a_safeguard_is_a_candidate(a_attrs, b_attrs, b_dev, reason):
+    result = _two_models(a_attrs, b_attrs, b_dev=b_dev)
+    assert result.mapping["m2"] == "m2" and "m2" in result.graph.entities
+    [candidate] = [c for c in result.candidates if c["entity"] == "m2"]
+    assert candidate["into"] == "m1" and any(r.startswith(reason) for r in candidate["reasons"])
+
+
+def test_rounding_and_close_dates_do_not_stop_a_merge():
+    result = _two_models({"parameters": 7_000_000_000, "released": "2023-12", "domain": "language"},
+                         {"parameters": 7_616_000_000, "released": "2024-01-05", "domain": "multimodal, language"})
+    assert result.mapping["m2"] == "m1" and result.candidates == []
+
+
+def test_a_unit_counts_as_its_organization():
+    aliases = AliasTable([AliasGroup("lab", ("Big Lab",), type="Organization", part_of="acme")])
+    reference = graph([org("acme", "Acme"), org("lab", "Big Lab"), model("m1", "Model X")], [fact("lab", "develops", "m1")])
+    imported = graph([org("acme", "Acme"), model("m2", "Model X")], [fact("acme", "develops", "m2")])
+    assert Resolver(reference, aliases).resolve(imported).mapping["m2"] == "m1"
+    assert Resolver(reference).resolve(imported).mapping["m2"] == "m2"
+
+
+def test_words_in_another_order_merge_only_with_the_same_known_developer():
+    reference = graph([org("alibaba", "Alibaba"), model("q", "Qwen2.5 Instruct (72B)")], [fact("alibaba", "develops", "q")])
+    official = graph([org("alibaba", "Alibaba"), model("h", "Qwen/Qwen2.5-72B-Instruct")], [fact("alibaba", "develops", "h")])
+    copy = graph([org("someone", "Someone"), model("c", "someone/Qwen2.5-72B-Instruct")], [fact("someone", "develops", "c")])
+    merges = {m.imported: m for m in Resolver(reference).resolve(official).merges}
+    assert merges["h"].into == "q" and merges["h"].rule == "name, words reordered"
+    assert Resolver(reference).resolve(copy).mapping["c"] == "c"
+
+
+def test_keep_apart_entries_are_never_merged():
+    aliases = AliasTable(apart=[KeepApart(("m1", "m2"), "two models", 3)])
+    reference = graph([model("m1", "Model X")])
+    result = Resolver(reference, aliases).resolve(graph([model("m2", "Model X")]))
+    assert result.mapping["m2"] == "m2" and "kept apart by the alias file (line 3)" in result.candidates[0]["reasons"]
+
+
+def test_parenthesized_acronyms_only():
+    reference = graph([org("cmu", "Carnegie Mellon University (CMU)"), org("neu", "Northeastern University (China)")])
+    result = Resolver(reference).resolve(graph([org("c", "CMU"), org("n", "Northeastern University")]))
+    assert result.mapping == {"c": "cmu", "n": "n"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("apart:\n  - ids: [a]\n    why: x\n", "needs two different ids"),
+    ("apart:\n  - ids: [a, b]\n", "needs 'why'"),
+    ("apart:\n  - ids: [a, Not Id]\n    why: x\n", "'Not Id' is not a valid id"),
+    ("apart:\n  - ids: [a, b]\n    why: x\n  - ids: [b, a]\n    why: y\n", "already at line 2"),
+    ("apart:\n  - ids: [a, b]\n    why: x\n    note: y\n", "unknown key 'note'"),
+    ("same:\n  - id: a\n    names: [x]\n    part-of: a\n", "cannot be part of itself"),
+])
+def test_bad_keep_apart_entries_are_clear_errors(tmp_path, text, message):
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_aliases(path)
+    assert message in str(info.value)
+
+
+def test_the_project_alias_file_keeps_calm_apart_and_knows_units():
+    table = load_aliases(ALIASES)
+    assert table.kept_apart("calm", "calm-2022") and table.parents()["google-deepmind"] == "google"
+
+
+# ---------------------------------------------------------------------------------- suggestions
+
+def test_suggestions_list_evidence_and_paste_ready_yaml():
+    import yaml
+
+    from graphkit.resolve_suggest import suggest
+
+    g = graph([org("acme", "Acme"), org("acme-ai", "Acme AI"), org("north", "University of North Carolina"),
+               org("south", "University of South Carolina"),
+               model("m1", "Widget 7B", attributes={"parameters": 7e9, "released": "2024-01"}),
+               model("m2", "Widget-7B", attributes={"parameters": 7.2e9, "released": "2024-02"}),
+               model("m3", "Widget 70B", attributes={"parameters": 7e10})],
+              [fact("acme", "develops", "m1"), fact("acme", "develops", "m2"), fact("acme", "develops", "m3")])
+    found, stats = suggest(g, AliasTable(suffixes=frozenset({"ai"})), min_score=0.5)
+    pairs = {(s.a, s.b): s for s in found}
+    assert ("m1", "m2") in pairs and ("m1", "m3") not in pairs and ("north", "south") not in pairs
+    widget = pairs[("m1", "m2")]
+    assert widget.decision == "merge" and "same developer (acme)" in widget.evidence
+    snippet = yaml.safe_load(widget.yaml_snippet())
+    assert snippet == {"same": [{"id": "m1", "type": "AIModel", "names": ["Widget-7B"], "why": snippet["same"][0]["why"]}]}
+    assert stats["pairs compared"] < len(g.entities) ** 2
