@@ -2,7 +2,7 @@
 
 Each fact becomes an asserted triple (`:apple gk:partnersWith :alibaba`, left out for denied
 facts) plus a reified statement node with a deterministic IRI carrying status, sources, market
-and dates (see DESIGN.md §2). Triples are produced in a canonical sorted order, so exports are
+and dates (docs/architecture.md, "The provenance model"). Triples are produced in a canonical sorted order, so exports are
 byte-identical for the same input, and loaded into rdflib on the Oxigraph store in bulk.
 """
 from __future__ import annotations

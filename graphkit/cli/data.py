@@ -53,15 +53,15 @@ def import_command(source, path, out_dir, merge_with, no_merge, aliases, fmt, qu
     """Import a third-party dataset as graphkit YAML.
 
     SOURCE is epoch, ecosystem, leaderboard, devices (qualcomm + gsmarena), qualcomm, gsmarena
-    or all; PATH is the dataset file or folder (for 'all': the folder holding the datasets,
-    e.g. ../shared/datasets). Every entity the reference data already knows keeps its id;
+    or all; PATH is the dataset file or folder (for 'all': the folder holding the datasets
+    in the layout CONTRIBUTING.md describes). Every entity the reference data already knows keeps its id;
     the rows that could not be used and every merge and conflict are listed in
     OUT/import-report.json.
 
     \b
     Examples:
-      graphkit import epoch ../shared/datasets/epoch-ai-models/all_ai_models.csv
-      graphkit import all ../shared/datasets
+      graphkit import epoch datasets/epoch-ai-models/all_ai_models.csv
+      graphkit import all datasets
       graphkit build seed_data imports/epoch imports/ecosystem imports/leaderboard imports/devices
     """
     from .. import importers

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 from ..model import Entity, KnowledgeGraph, Source, Statement, parse_partial_date
 from ..resolve import merge_into, same_value
 
-#: Date the copies in ../shared/datasets were taken: the `date` of every dataset Source.
+#: Date the dataset copies were taken (CONTRIBUTING.md, "Datasets"): the `date` of every dataset Source.
 SNAPSHOT_DATE = "2026-11-29"
 
 #: Files written to the output directory of an import.
