@@ -75,7 +75,8 @@ def _turtle_header() -> bytes:
 def _jsonld(triples: list[ox.Triple]) -> bytes:
     """Compact JSON-LD with the shipped context inlined, one node object per subject, sorted."""
     from rdflib import Graph
-    from oxrdflib._converter import from_ox
+
+    from ._compat import from_ox
 
     context = jsonld_context()
     memory = Graph(bind_namespaces="none")

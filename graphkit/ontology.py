@@ -29,8 +29,9 @@ CYPHER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 def ontology_dir() -> Path:
     """ontology/ shipped inside the wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).parent / "_ontology"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "ontology"
+    from .pack import resource_dir
+
+    return resource_dir("ontology")
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,9 @@ def to_rdflib(data: bytes, prefixes: dict[str, str] | None = None, store: str = 
     for prefix, namespace in (prefixes or STANDARD_PREFIXES).items():
         graph.bind(prefix, URIRef(namespace))
     if store == "Oxigraph":
-        graph.store._inner.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        from ._compat import oxigraph_store
+
+        oxigraph_store(graph).bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     else:
         graph.parse(data=data, format="nt")
     return graph

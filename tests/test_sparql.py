@@ -496,7 +496,7 @@ def test_from_is_refused_on_rdflibs_memory_store(seed_graph):
 def test_run_sparql_takes_a_knowledge_graph_or_an_rdflib_graph(seed_graph, seed_rdf):
     query = sparql.load_query("partners")
     assert sparql.run_sparql(query, seed_graph).rows == sparql.run_sparql(query, seed_rdf).rows
-    with pytest.raises(GraphkitError, match="nothing to query"):
+    with pytest.raises(ValueError, match="nothing to query"):
         sparql.run_sparql("ASK {}")
 
 

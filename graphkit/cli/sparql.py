@@ -5,9 +5,8 @@ import sys
 
 import click
 
+from ..sparql.formats import FORMATS
 from .common import base_iri_option, data_option, data_paths, is_interactive
-
-_FORMATS = ("table", "csv", "tsv", "json", "turtle")
 
 
 def _remote_options(func):
@@ -82,7 +81,7 @@ def _print_list() -> None:
 @data_option
 @click.option("--turtle", type=click.Path(exists=True, dir_okay=False),
               help="Query this RDF file (Turtle, N-Triples, TriG...) instead of YAML data.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output: a table, SPARQL 1.1 CSV/TSV/JSON results, or Turtle (CONSTRUCT/DESCRIBE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the answer to a file.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
@@ -141,15 +140,15 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
     if endpoint:
         if data or turtle:
             raise click.UsageError("--endpoint queries the server: drop -d/--data and --turtle")
-        result = lib.run_sparql(query_obj, endpoint=endpoint, default_graph=graph_iri, params=bound,
-                                timeout=timeout, auth=auth, base_iri=base_iri,
-                                origin=None if origin == "query" else origin)
+        backend = lib.RemoteBackend(endpoint, default_graph=graph_iri, timeout=timeout, auth=auth,
+                                    base_iri=base_iri)
     else:
         if graph_iri:
             raise click.UsageError("--graph applies to --endpoint")
-        graph = _embedded_graph(data, turtle, base_iri)
-        result = lib.run_sparql(query_obj, graph, params=bound, allow_service=allow_service, base_iri=base_iri,
-                                origin=None if origin == "query" else origin)
+        backend = lib.EmbeddedBackend(_embedded_graph(data, turtle, base_iri), allow_service=allow_service,
+                                      base_iri=base_iri)
+    with backend:
+        result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)
 
     if output:
         from ..exports import atomic_write

@@ -13,10 +13,14 @@ from __future__ import annotations
 import abc
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GraphkitError, QueryError
+from ..pack import PACK_NAME as PACK_NAME  # re-exported: the CLI tells pack names from queries
+from ..pack import Pack, PackQuery
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
@@ -161,7 +165,7 @@ def missing_params(query: str, params: dict) -> list[str]:
     return [name for name in used if name not in params]
 
 
-def run_cypher(query: str, params: dict | None = None, *, graph: "KnowledgeGraph | None" = None,
+def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph | None = None,
                uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None,
                timeout: float | None = None, write: bool = False) -> CypherResult:
     """Run a Cypher query.
@@ -194,8 +198,8 @@ def run_cypher(query: str, params: dict | None = None, *, graph: "KnowledgeGraph
     return embedded_engine().run(graph, query, params, timeout=timeout)
 
 
-def push_neo4j(graph: "KnowledgeGraph", uri: str, auth: tuple[str, str] | None = None,
-               database: str | None = None, **options) -> "SyncResult":
+def push_neo4j(graph: KnowledgeGraph, uri: str, auth: tuple[str, str] | None = None,
+               database: str | None = None, **options) -> SyncResult:
     """Sync the graph into a Neo4j database (see graphkit.cypher.neo4j.push_neo4j)."""
     from .neo4j import push_neo4j as push
 
@@ -203,57 +207,36 @@ def push_neo4j(graph: "KnowledgeGraph", uri: str, auth: tuple[str, str] | None =
 
 
 # --------------------------------------------------------------------------- question pack
-
-_PACK_PARAM = re.compile(r"^//\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>\w+)"
-                         r"(?:\s*=\s*(?P<default>[^\s]+))?(?:\s*--\s*(?P<help>.*))?$")
-PACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# One pack format for SPARQL and Cypher (graphkit.pack); Cypher headers use `//` comments.
 
 
-@dataclass(frozen=True)
-class CypherPackQuery:
-    """A Cypher twin of a SPARQL pack query: queries/cypher/<name>.cypher."""
-
-    name: str
-    description: str
-    text: str
-    defaults: dict  # parameter name -> default value (text)
+_CYPHER_LEXEME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/"
+                            r"|\$([A-Za-z_][A-Za-z0-9_]*)", re.S)
 
 
-def cypher_pack_dir():
-    """queries/cypher/ shipped inside the wheel, or at the top of a source checkout."""
-    from pathlib import Path
-
-    packaged = Path(__file__).parents[1] / "_queries" / "cypher"
-    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "queries" / "cypher"
+def _parameter_names(query: str) -> set[str]:
+    """$names the query uses, outside string literals, quoted names and comments."""
+    return {m.group(1) for m in _CYPHER_LEXEME.finditer(query) if m.group(1)}
 
 
-def cypher_pack() -> dict[str, CypherPackQuery]:
-    """The Cypher question pack by name. Each file starts with `// description` and
-    `// param NAME: TYPE = DEFAULT -- help` lines, like its SPARQL twin."""
-    pack = {}
-    for path in sorted(cypher_pack_dir().glob("*.cypher")):
-        text = path.read_text(encoding="utf-8")
-        description, defaults = "", {}
-        for line in text.splitlines():
-            stripped = line.strip()
-            if not stripped.startswith("//"):
-                break
-            match = _PACK_PARAM.match(stripped)
-            if match:
-                defaults[match.group("name")] = match.group("default")
-            elif not description:
-                description = stripped.lstrip("/").strip()
-        pack[path.stem] = CypherPackQuery(path.stem, description, text, defaults)
-    return pack
+#: queries/cypher/*.cypher, the twins of the SPARQL pack's queries
+CYPHER_PACK = Pack("cypher", "queries/cypher", ".cypher", "//", _parameter_names)
+CypherPackQuery = PackQuery  # name, description, text, path, params; .defaults: name -> default text
+
+
+def cypher_pack_dir() -> Path:
+    """queries/cypher/ shipped inside the wheel, or in a source checkout."""
+    return CYPHER_PACK.directory()
+
+
+def cypher_pack() -> dict[str, PackQuery]:
+    """The Cypher question pack by name (header format: graphkit.pack, with `//` comments)."""
+    return CYPHER_PACK.queries()
 
 
 def pack_query(name: str, params: dict | None = None) -> tuple[str, dict]:
     """(query text, parameters) of a pack query: its declared defaults, overridden by `params`."""
-    pack = cypher_pack()
-    if name not in pack:
-        raise QueryError(f"no query named '{name}' in {cypher_pack_dir()} "
-                            f"(known: {', '.join(pack) or 'none'})")
-    query = pack[name]
+    query = CYPHER_PACK.get(name)
     values = {k: v for k, v in query.defaults.items() if v is not None}
     values.update(params or {})
     return query.text, values
