@@ -107,7 +107,7 @@ def header_problems(text: str, origin: str, *, comment: str = "#",
             reason = f": unknown type '{match.group('type')}'"
         elif match.group("default") is not None and not match.group("default").strip():
             reason = ": '=' without a default"
-        if reason is not None:
+        if reason is not None or match is None:
             problems.append(Problem(origin, number, f"bad parameter declaration{reason} (expected '{comment} param "
                                                     f"NAME: {'|'.join(PARAM_TYPES)} = DEFAULT -- help')"))
             continue

@@ -145,30 +145,15 @@ class WorkerResult:
     seconds: float = 0.0  # time in the engine, serialization included
 
     def to_sparql_result(self, prefixes: Mapping[str, str] | None = None):
-        """The answer as a graphkit.sparql.SparqlResult (needs format "terms")."""
-        from oxrdflib._converter import from_ox
-        from rdflib import Graph, Literal, URIRef
-
+        """The answer as a graphkit.sparql.SparqlResult (needs format "terms"); it keeps the
+        pyoxigraph terms (its `rows` and `graph` give rdflib terms on first access)."""
         from .sparql import SparqlResult
 
-        def plain(term):  # xsd:string literals as plain ones, as graphkit.sparql answers them
-            value = from_ox(term)
-            if isinstance(value, Literal) and value.datatype is not None and str(value.datatype) == XSD_STRING:
-                return Literal(str(value))
-            return value
-
-        extra = {"prefixes": dict(prefixes)} if prefixes is not None else {}
         if self.kind == "ask":
-            return SparqlResult("ask", boolean=self.boolean, seconds=self.seconds, **extra)
+            return SparqlResult("ask", boolean=self.boolean, seconds=self.seconds, prefixes=prefixes)
         if self.kind == "graph":
-            graph = Graph(bind_namespaces="none")
-            for prefix, namespace in (prefixes or {}).items():
-                graph.bind(prefix, URIRef(namespace))
-            for t in self.triples:
-                graph.add((plain(t.subject), plain(t.predicate), plain(t.object)))
-            return SparqlResult("graph", graph=graph, seconds=self.seconds, **extra)
-        rows = [tuple(None if v is None else plain(v) for v in row) for row in self.rows]
-        return SparqlResult("select", list(self.variables), rows, seconds=self.seconds, **extra)
+            return SparqlResult("graph", triples=self.triples, seconds=self.seconds, prefixes=prefixes)
+        return SparqlResult("select", list(self.variables), list(self.rows), seconds=self.seconds, prefixes=prefixes)
 
 
 class _Capped(Exception):

@@ -81,7 +81,8 @@ class EmbeddedBackend(SparqlBackend):
         super().__init__(base_iri=base_iri)
         self.allow_service = allow_service
         self.kg: KnowledgeGraph | None = None
-        self.graph = None  # an rdflib Graph on a store other than Oxigraph
+        self.graph: Any = None  # an rdflib Graph on a store other than Oxigraph
+        self.store: ox.Store | None
         self._graph_options: dict[str, Any] = {}
         extra = dict(prefixes or {})
         if isinstance(source, KnowledgeGraph):
@@ -120,7 +121,7 @@ class EmbeddedBackend(SparqlBackend):
                                     origin=origin or "query")
         if self.kg is None:
             self._check_entities(bindings)
-        form = query_form(text)
+        query_form(text)  # a clear error for an update or a non-query, before the engine's
         # Parameters travel as a VALUES block of serialized terms, as on servers, rather than as
         # substitutions: Oxigraph plans a substituted constant badly (`chain` at 100k triples:
         # 0.8 s with substitutions, 5 ms with VALUES), and every engine then sees the same query.
@@ -128,7 +129,7 @@ class EmbeddedBackend(SparqlBackend):
         start = time.perf_counter()
         try:
             if self.store is not None:
-                result = self._on_oxigraph(final, form, prefixes)
+                result = self._on_oxigraph(final)
             else:
                 result = self._on_rdflib(final, prefixes)
         except SyntaxError as exc:
@@ -143,7 +144,9 @@ class EmbeddedBackend(SparqlBackend):
         result.seconds = time.perf_counter() - start
         return result
 
-    def _on_oxigraph(self, text: str, form: str, prefixes: Mapping[str, str]) -> SparqlResult:
+    def _on_oxigraph(self, text: str) -> SparqlResult:
+        assert self.store is not None
+        prefixes = self._prefixes
         answer = self.store.query(text, prefixes=prefixes, **self._graph_options)
         if isinstance(answer, ox.QueryBoolean):
             return SparqlResult("ask", boolean=bool(answer), prefixes=prefixes)

@@ -118,9 +118,10 @@ class SparqlResult:
             return self.to_turtle()
         if self.kind == "ask":
             return ("true" if self.boolean else "false") + "\n"
-        console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+        out = io.StringIO()
+        console = Console(file=out, width=width, color_system=None, force_terminal=False)
         console.print(self.rich_table())
-        return console.file.getvalue()
+        return out.getvalue()
 
     def to_csv(self) -> str:
         """SPARQL 1.1 Query Results CSV (plain values, CRLF line ends)."""
@@ -165,7 +166,7 @@ class SparqlResult:
         text = "\n".join(str(t) for t in triples)
         used = {prefix: namespace for prefix, namespace in sorted(self.prefixes.items())
                 if "<" + namespace in text}
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
         lines = body.decode("utf-8").split("\n")
         head = sorted(line for line in lines if line.startswith("@prefix "))
         rest = [line for line in lines if not line.startswith("@prefix ")]

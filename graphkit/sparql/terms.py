@@ -52,8 +52,8 @@ def parts(term: Any) -> tuple[str, str, str | None, str | None]:
     if isinstance(term, URIRef):
         return "uri", str(term), None, None
     if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype is not None and not term.language else None
-        return "literal", str(term), term.language or None, None if datatype == XSD_STRING else datatype
+        typed: str | None = str(term.datatype) if term.datatype is not None and not term.language else None
+        return "literal", str(term), term.language or None, None if typed == XSD_STRING else typed
     if isinstance(term, BNode):
         return "bnode", str(term), None, None
     raise TypeError(f"not an RDF term: {term!r}")

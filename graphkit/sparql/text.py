@@ -50,7 +50,7 @@ class _Token:
 
 def _tokens(query: str) -> Iterator[_Token]:
     for match in _TOKEN.finditer(query):
-        kind = match.lastgroup
+        kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             yield _Token(kind, match.group(), match.start())
 
