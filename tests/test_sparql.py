@@ -4,7 +4,6 @@ output formats, parameters, the SERVICE guard and clean errors. No server is sta
 import csv
 import io
 import json
-import re
 import socket
 import subprocess
 import sys
@@ -424,7 +423,7 @@ def test_turtle_file_errors_are_located(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<https://example.org/a> <https://example.org/p> .\n")
     result = run(["ASK { ?s ?p ?o }", "--turtle", str(bad)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # invalid data (graphkit.errors.EXIT_INVALID_DATA)
     assert f"{bad}: RDF syntax error" in result.output
 
 

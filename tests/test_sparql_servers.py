@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from graphkit import sparql
 from graphkit.cli import main
-from graphkit.errors import GraphkitError
+from graphkit.errors import EXIT_REMOTE, GraphkitError
 from graphkit.rdf import build_rdf
 from plugins.servers import free_port
 from plugins.virtuoso import VIRTUOSO_BASIC_USER, VIRTUOSO_DBA
@@ -320,10 +320,10 @@ def test_basic_auth_query_on_virtuoso(virtuoso_server):
     assert result.exit_code == 0 and result.output == "true\n"
 
 
-# ----------------------------------------------------------------- failures: one line, exit 2
+# ----------------------------------------------------------------- failures: one line, exit 3
 
 def assert_one_line_error(result, *fragments, secret=None):
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == EXIT_REMOTE, result.output
     assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1, result.output
     assert "Traceback" not in result.output
     for fragment in fragments:
@@ -463,9 +463,9 @@ def test_allow_service_lets_the_embedded_engine_call_a_server(pushed_oxigraph, s
 
 
 def test_push_from_a_subprocess_exits_cleanly(oxigraph_read_only):
-    """The real entry point: exit code 2, one line on stderr, nothing on stdout."""
+    """The real entry point: exit code 3 (remote failure), one line on stderr, nothing on stdout."""
     completed = subprocess.run([sys.executable, "-m", "graphkit.cli", "push", "sparql", "--endpoint",
                                 oxigraph_read_only.query_url, "--graph", GRAPH], capture_output=True, text=True,
                                cwd=ROOT, timeout=120)
-    assert completed.returncode == 2 and completed.stdout == ""
+    assert completed.returncode == EXIT_REMOTE and completed.stdout == ""
     assert completed.stderr.startswith("error: ") and len(completed.stderr.strip().splitlines()) == 1

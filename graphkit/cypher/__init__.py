@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GraphkitError, QueryError
-from ..pack import PACK_NAME as PACK_NAME  # re-exported: the CLI tells pack names from queries
-from ..pack import Pack, PackQuery
+from ..pack import (
+    PACK_NAME as PACK_NAME,  # re-exported: the CLI tells pack names from queries
+    Pack,
+    PackQuery,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
