@@ -1,55 +1,30 @@
-"""The high-level Python API: load, validate, build, export. The CLI calls only these."""
+"""The high-level Python API: load, validate, build, export. The CLI calls only these.
+
+This is the top of the library: it may import any graphkit module, and no graphkit module
+imports it (tests/test_imports.py keeps the module graph free of cycles).
+"""
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from .errors import GraphkitError, ValidationError
+from .defaults import DEFAULT_BASE_IRI, DEFAULT_DATA_DIR, DEFAULT_OUT_DIR
+from .errors import ValidationError
+from .inputs import PathLike, load
 from .model import KnowledgeGraph
-from .ontology import Ontology, load_ontology
-from .rdf import DEFAULT_BASE_IRI, RDF_FORMATS, build_rdf, load_rdf_file
+from .rdf import build_rdf
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-DEFAULT_DATA_DIR = "seed_data"
-DEFAULT_OUT_DIR = "exports"
-
-PathLike = str | os.PathLike[str]
+__all__ = ["DEFAULT_BASE_IRI", "DEFAULT_DATA_DIR", "DEFAULT_OUT_DIR", "BuildResult", "BuildWriter", "PathLike",
+           "build", "build_writers", "check", "export", "load", "validate"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
-
-
-def load(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *,
-         ontology: Ontology | None = None) -> KnowledgeGraph:
-    """Load YAML files/directories and graphkit RDF files (Turtle, N-Triples...) into one model.
-
-    Raises ValidationError with every problem found (file, line, message).
-    """
-    from .loader import check_graph, load_yaml
-
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    files = [Path(p) for p in paths]
-    missing = [p for p in files if not p.exists()]
-    if missing:
-        raise GraphkitError("no such file or directory: " + ", ".join(map(str, missing)))
-    rdf_files = [p for p in files if p.is_file() and p.suffix.lower() in RDF_FORMATS]
-    yaml_paths = [p for p in files if p not in rdf_files]
-    ontology = ontology or load_ontology()
-    graph = load_yaml(yaml_paths, ontology=ontology) if yaml_paths else KnowledgeGraph()
-    for path in rdf_files:
-        graph.merge(load_rdf_file(path, ontology))
-    if rdf_files and (yaml_paths or len(rdf_files) > 1):
-        problems = check_graph(graph, ontology)
-        if problems:
-            raise ValidationError(problems)
-    return graph
 
 
 def validate(graph: KnowledgeGraph, rdf_graph: Graph | None = None, *, base_iri: str = DEFAULT_BASE_IRI) -> None:
@@ -81,9 +56,17 @@ class BuildResult:
         return len(self.rdf)
 
 
-#: Extra outputs of `build` (the HTML page registers itself here), each called as
-#: writer(graph, out_dir, base_iri) and returning the paths it wrote.
-BUILD_WRITERS: list[Callable[[KnowledgeGraph, Path, str], list[Path]]] = []
+BuildWriter = Callable[[KnowledgeGraph, Path, str], list[Path]]
+
+
+def build_writers() -> list[BuildWriter]:
+    """The outputs `build` writes after the RDF exports, each called as writer(graph, out_dir,
+    base_iri) and returning the paths it wrote. Declared here and nowhere else; the modules
+    are imported when a build needs them, which keeps `import graphkit.api` fast."""
+    from .page import html_page  # exports/graph.html
+    from .propertygraph import write_property_graph_exports  # exports/graph.graphml, graph.cypher
+
+    return [html_page, write_property_graph_exports]
 
 
 def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: PathLike | None = DEFAULT_OUT_DIR, *,
@@ -118,22 +101,9 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
         files = timed("exports", write_exports, graph, out_dir, formats or EXPORT_FORMATS, base_iri)
         if extras:
             step("extras")
-            for writer in _build_writers():
+            for writer in build_writers():
                 files.extend(timed(getattr(writer, "__name__", "extra"), writer, graph, Path(out_dir), base_iri))
     return BuildResult(graph, rdf_graph, files, timings)
-
-
-def _build_writers() -> list[Callable[[KnowledgeGraph, Path, str], list[Path]]]:
-    """Writers registered by optional features (imported lazily to keep start-up fast)."""
-    import importlib
-
-    for module in ("graphkit.page", "graphkit.propertygraph"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return BUILD_WRITERS
 
 
 def export(graph: KnowledgeGraph, out_dir: PathLike = DEFAULT_OUT_DIR, *, formats: tuple[str, ...] | None = None,

@@ -14,9 +14,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from .defaults import DEFAULT_BASE_IRI, DEFAULT_OUT_DIR
 from .model import KnowledgeGraph
 from .ontology import Ontology, load_ontology, ontology_dir
-from .rdf import DEFAULT_BASE_IRI, data_prefixes, rdf_triples
+from .rdf import data_prefixes, rdf_triples
 
 EXPORT_FORMATS = ("turtle", "ntriples", "jsonld")
 FILE_NAMES = {"turtle": "graph.ttl", "ntriples": "graph.nt", "jsonld": "graph.jsonld"}
@@ -94,7 +95,7 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
     return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def write_exports(graph: KnowledgeGraph, out_dir: str | os.PathLike = "exports",
+def write_exports(graph: KnowledgeGraph, out_dir: str | os.PathLike = DEFAULT_OUT_DIR,
                   formats: tuple[str, ...] = EXPORT_FORMATS, base_iri: str = DEFAULT_BASE_IRI,
                   ontology: Ontology | None = None) -> list[Path]:
     """Write the data in each format, plus ontology.ttl and context.jsonld, atomically."""

@@ -13,18 +13,32 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import Problem, ValidationError
-from .model import (DATE_PATTERN, ID_PATTERN, Entity, KnowledgeGraph, Location, Source, Statement,
-                    parse_partial_date)
+from .model import (
+    DATE_PATTERN,
+    ID_PATTERN,
+    STATEMENT_ENDS,
+    Entity,
+    KnowledgeGraph,
+    Location,
+    Source,
+    Statement,
+    annotation_fields,
+    field_names,
+    parse_partial_date,
+    qualifier_fields,
+)
 from .ontology import Ontology, load_ontology
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TOP_KEYS = {"entities", "sources", "relations", "defaults"}
-ENTITY_KEYS = {"id", "type", "name", "labels", "aliases", "wikidata", "description", "attributes"}
-SOURCE_KEYS = {"id", "title", "publisher", "url", "date", "language", "cites"}
-QUALIFIER_KEYS = {"status", "sources", "source", "market", "since", "until", "note", "quote"}
-RELATION_KEYS = {"fact", "subject", "relation", "object"} | QUALIFIER_KEYS
-DEFAULT_KEYS = QUALIFIER_KEYS - {"note", "quote"}
+# The keys of each kind of item are the model's fields (graphkit.model.field_names), plus the
+# YAML spellings: `fact: "a relation b"` for the three ends, `source:` for a single source.
+ENTITY_KEYS = set(field_names(Entity))
+SOURCE_KEYS = set(field_names(Source))
+QUALIFIER_KEYS = set(qualifier_fields()) | {"source"}
+RELATION_KEYS = {"fact", *STATEMENT_ENDS} | QUALIFIER_KEYS
+DEFAULT_KEYS = QUALIFIER_KEYS - set(annotation_fields(Statement))
 
 
 class LineDict(dict):

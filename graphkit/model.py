@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any
 
 #: Certainty of a statement, strongest first. The ontology's SKOS scheme (gk:CertaintyScheme)
 #: is the authority; this copy lets the model be used without reading the ontology.
@@ -21,6 +22,77 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 AttributeValue = str | int | float | bool
+
+# --------------------------------------------------------------------------- field roles
+# The model's dataclass fields are the one list of what an entity, a source or a statement
+# holds: the YAML loader's keys, the importers' YAML writer, the property graph and the
+# embedded engine's freshness fingerprint are all derived from them (field_names and friends
+# below). A field's `metadata["role"]` says what kind of field it is when it is not plain
+# authored data:
+#: where the object was written (file:line): not content, never compared, written or projected
+LOCATION = "location"
+#: computed from the ontology when loaded (Statement.symmetric): content, but not written in YAML
+DERIVED = "derived"
+#: free text about one fact (note, quote): part of a statement, not of the `defaults` of a file
+ANNOTATION = "annotation"
+#: the three fields a fact is written with, "subject relation object"
+STATEMENT_ENDS: tuple[str, ...] = ("subject", "relation", "object")
+
+
+def _role(f: Field[Any]) -> str | None:
+    return f.metadata.get("role")
+
+
+def content_fields(cls: type) -> tuple[str, ...]:
+    """Every field that holds what the object says (all but its location), in declaration order."""
+    return tuple(f.name for f in fields(cls) if _role(f) != LOCATION)
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The fields an author writes (YAML keys), in declaration order: Entity -> ("id", "type",
+    "name", "labels", "aliases", "wikidata", "description", "attributes")."""
+    return tuple(f.name for f in fields(cls) if _role(f) not in (LOCATION, DERIVED))
+
+
+def optional_fields(cls: type) -> tuple[str, ...]:
+    """The written fields that may be absent (default None), e.g. a Source's publisher, url,
+    date and language, a Statement's market, since, until, note and quote."""
+    return tuple(f.name for f in fields(cls)
+                 if _role(f) not in (LOCATION, DERIVED) and f.default is None and f.default_factory is MISSING)
+
+
+def annotation_fields(cls: type) -> tuple[str, ...]:
+    """Free-text fields about one object (a Statement's note and quote)."""
+    return tuple(f.name for f in fields(cls) if _role(f) == ANNOTATION)
+
+
+def qualifier_fields() -> tuple[str, ...]:
+    """What a fact carries besides its ends: ("status", "sources", "market", "since", "until",
+    "note", "quote")."""
+    return tuple(name for name in field_names(Statement) if name not in STATEMENT_ENDS)
+
+
+def written_value(value: Any) -> Any:
+    """A field's value as written to YAML or a property graph, or None when it is absent:
+    tuples become lists, mappings are sorted by key, None and empty values are absent."""
+    if value is None or value == "" or value == () or value == {}:
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(sorted(value.items()))
+    return value
+
+
+def written_fields(obj: Any, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """{field: written_value} of the fields `names` (default: every written field of the
+    object's class) that have a value, in that order: the shape of an item in graphkit YAML."""
+    out: dict[str, Any] = {}
+    for name in field_names(type(obj)) if names is None else names:
+        value = written_value(getattr(obj, name))
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def parse_partial_date(text: str) -> str:
@@ -64,7 +136,7 @@ class Entity:
     wikidata: str | None = None  # "Q312"
     description: str | None = None
     attributes: dict[str, AttributeValue] = field(default_factory=dict)  # ontology attribute key -> value
-    location: Location | None = field(default=None, compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
 
     def all_names(self) -> list[str]:
         """Name, labels in every language and aliases, without repeats."""
@@ -83,7 +155,7 @@ class Source:
     date: str | None = None  # partial ISO date
     language: str | None = None  # BCP 47 tag, e.g. "fr"
     cites: tuple[str, ...] = ()  # ids of sources this one reports on (an article citing Reuters)
-    location: Location | None = field(default=None, compare=False, repr=False)
+    location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
 
 
 @dataclass(slots=True)
@@ -98,10 +170,11 @@ class Statement:
     market: str | None = None  # entity id of a Market
     since: str | None = None  # partial ISO date
     until: str | None = None
-    note: str | None = None
-    quote: str | None = None
-    symmetric: bool = field(default=False, compare=False, repr=False)
-    location: Location | None = field(default=None, compare=False, repr=False)
+    note: str | None = field(default=None, metadata={"role": ANNOTATION})
+    quote: str | None = field(default=None, metadata={"role": ANNOTATION})
+    #: set from the ontology by the loader: a symmetric fact has one id whatever the direction
+    symmetric: bool = field(default=False, compare=False, repr=False, metadata={"role": DERIVED})
+    location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
 
     @property
     def id(self) -> str:

@@ -1,5 +1,8 @@
-"""KnowledgeGraph -> property graph (networkx MultiDiGraph), the shape Neo4j and Cypher see.
+"""KnowledgeGraph -> property graph (networkx MultiDiGraph), the shape Neo4j and Cypher see,
+and its exports (GraphML, the Cypher script).
 
+The projection itself (which nodes, labels, relationships and properties) is defined once, as
+rows, in graphkit.property_rows; this module builds the networkx graph from those rows:
 - each entity is a node keyed by its id, with `labels` (its class and super-classes, e.g.
   ("Company", "Organization")) and its properties (attribute keys in snake_case);
 - each source is a node keyed `src:<id>` with the label ("Source",);
@@ -10,74 +13,39 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .model import Entity, KnowledgeGraph, Source, Statement
-from .ontology import Ontology, load_ontology
+from .cypher.script import CYPHER_FILE, CYPHER_SCRIPT_BATCH, cypher_script
+from .model import KnowledgeGraph
+from .ontology import Ontology
+from .property_rows import (
+    SOURCE_PREFIX,
+    NodeRow,
+    RelationshipRow,
+    entity_properties,
+    property_graph_rows,
+    property_name,
+    source_properties,
+    statement_properties,
+)
 
-SOURCE_PREFIX = "src:"
-
-
-def property_name(key: str) -> str:
-    """YAML attribute key -> property name usable in Cypher without quoting."""
-    return key.replace("-", "_")
-
-
-def entity_properties(entity: Entity) -> dict:
-    props = {"id": entity.id, "name": entity.name, "type": entity.type}
-    for lang, label in sorted(entity.labels.items()):
-        props[f"name_{lang.replace('-', '_')}"] = label
-    if entity.aliases:
-        props["aliases"] = list(entity.aliases)
-    if entity.wikidata:
-        props["wikidata"] = entity.wikidata
-    if entity.description:
-        props["description"] = entity.description
-    for key, value in sorted(entity.attributes.items()):
-        props[property_name(key)] = value
-    return props
-
-
-def source_properties(source: Source) -> dict:
-    props = {"id": source.id, "title": source.title}
-    for key in ("publisher", "url", "date", "language"):
-        value = getattr(source, key)
-        if value is not None:
-            props[key] = value
-    if source.cites:
-        props["cites"] = list(source.cites)
-    return props
-
-
-def statement_properties(statement: Statement, ontology: Ontology) -> dict:
-    props = {"statement_id": statement.id, "relation": statement.relation, "status": statement.status,
-             "sources": list(statement.sources)}
-    for key in ("market", "since", "until", "note", "quote"):
-        value = getattr(statement, key)
-        if value is not None:
-            props[key] = value
-    props["symmetric"] = ontology.relations[statement.relation].symmetric
-    return props
+__all__ = ["CYPHER_FILE", "CYPHER_SCRIPT_BATCH", "GRAPHML_FILE", "SOURCE_PREFIX", "NodeRow", "RelationshipRow",
+           "cypher_script", "entity_properties", "graphml_graph", "property_graph_rows", "property_name",
+           "source_properties", "statement_properties", "to_graphml", "to_property_graph",
+           "write_property_graph_exports"]
 
 
 def to_property_graph(graph: KnowledgeGraph, ontology: Ontology | None = None) -> nx.MultiDiGraph:
     """The property-graph projection, built in sorted order (deterministic iteration)."""
-    ontology = ontology or load_ontology()
+    nodes, rels = property_graph_rows(graph, ontology)
     pg = nx.MultiDiGraph()
-    for entity in graph.sorted_entities():
-        pg.add_node(entity.id, labels=ontology.classes[entity.type].neo4j_labels, **entity_properties(entity))
-    for source in graph.sorted_sources():
-        pg.add_node(SOURCE_PREFIX + source.id, labels=("Source",), **source_properties(source))
-    for st in graph.sorted_statements():
-        pg.add_edge(st.subject, st.object, key=st.id, type=ontology.relations[st.relation].neo4j_type,
-                    **statement_properties(st, ontology))
+    pg.add_nodes_from((node.key, {"labels": node.labels, **node.properties}) for node in nodes)
+    pg.add_edges_from((rel.start, rel.end, rel.statement_id, {"type": rel.type, **rel.properties}) for rel in rels)
     return pg
 
 
 # --------------------------------------------------------------------------- exports
-# Written to exports/ by `graphkit build` (registered in graphkit.api.BUILD_WRITERS below).
+# Written to exports/ by `graphkit build` (declared in graphkit.api.build_writers).
 
 GRAPHML_FILE = "graph.graphml"
-CYPHER_FILE = "graph.cypher"
-CYPHER_SCRIPT_BATCH = 500
 
 
 def _graphml_value(value):
@@ -112,7 +80,8 @@ def graphml_graph(graph: KnowledgeGraph, ontology: Ontology | None = None) -> nx
     nodes = []
     for key, data in pg.nodes(data=True):
         flat = {k: _graphml_value(v) for k, v in data.items() if k != "labels"}
-        nodes.append((key, {"labels": "".join(f":{label}" for label in data["labels"]), **flat}))
+        shown = data.get("name", data.get("title", key))  # what Gephi and yEd show on the node
+        nodes.append((key, {"labels": "".join(f":{label}" for label in data["labels"]), "label": shown, **flat}))
     edges = [(u, v, k, {name: _graphml_value(value) for name, value in data.items()})
              for u, v, k, data in pg.edges(keys=True, data=True)]
     _unify_types([data for _, data in nodes])
@@ -127,7 +96,8 @@ def to_graphml(graph: KnowledgeGraph, ontology: Ontology | None = None) -> bytes
     """The property graph as GraphML (deterministic bytes).
 
     Nodes keep their projection keys as GraphML ids (entity id, or "src:<id>" for a source)
-    and get a `labels` attribute in Neo4j's notation, ":Company:Organization". Edges are
+    and get a `labels` attribute in Neo4j's notation, ":Company:Organization", and a `label`
+    attribute, the entity's name or the source's title, which Gephi and yEd show. Edges are
     keyed by statement id and keep `type` (PARTNERS_WITH) and the statement's properties.
     GraphML has no list type: list values (aliases, sources, cites) are written as JSON arrays
     in a string attribute, e.g. ["reuters-2025-02-11-apple-alibaba","bloomberg-..."]. An
@@ -135,51 +105,6 @@ def to_graphml(graph: KnowledgeGraph, ontology: Ontology | None = None) -> bytes
     """
     lines = nx.generate_graphml(graphml_graph(graph, ontology), encoding="utf-8", prettyprint=True)
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def cypher_script(graph: KnowledgeGraph, *, graph_name: str = "graphkit", dialect: str = "neo4j",
-                  batch_size: int = CYPHER_SCRIPT_BATCH) -> str:
-    """A Cypher script that recreates the graph in Neo4j 5 (cypher-shell -f graph.cypher).
-
-    It creates the constraints and indexes, deletes the nodes of graph `graph_name` that
-    graphkit manages (label GraphkitManaged; nothing else is touched), and writes every node
-    and relationship with the same marked shape as `graphkit push neo4j`, so a push after
-    running the script finds nothing to change. Values are literals (a file cannot carry
-    parameters), written one row per line. dialect="falkordb" writes FalkorDB's index syntax.
-    """
-    from .cypher.dialect import cypher_literal, schema_statements
-    from .cypher.sync import (delete_graph_statement, property_graph_rows, upsert_nodes_statement,
-                              upsert_relationships_statement)
-
-    nodes, rels = property_graph_rows(graph, graph_name)
-    name = cypher_literal(graph_name)
-    out = ["// graphkit knowledge graph of the AI industry, as a Cypher script for Neo4j 5.",
-           "// Generated from YAML by `graphkit build`; edit the YAML, not this file.",
-           "// Run it with: cypher-shell -a bolt://localhost:7687 -u neo4j -f graph.cypher",
-           f"// It replaces the nodes and relationships of graph {name} that graphkit manages (label",
-           "// GraphkitManaged, property graphkit_graph) and leaves every other node alone.",
-           f"// {len(nodes)} nodes, {len(rels)} relationships.", ""]
-    for statement in schema_statements(dialect, {label for n in nodes for label in n.labels}, {r.type for r in rels}):
-        out.append(statement + ";")
-    out.append(delete_graph_statement(name) + ";")
-
-    def rows_literal(rows: list[dict]) -> str:
-        return "[\n" + ",\n".join("  " + cypher_literal(row) for row in rows) + "\n]"
-
-    by_labels: dict[tuple, list] = {}
-    for node in nodes:
-        by_labels.setdefault(node.labels, []).append({"key": node.key, "props": node.properties})
-    for labels, rows in sorted(by_labels.items()):
-        for i in range(0, len(rows), batch_size):
-            out.append(upsert_nodes_statement(labels, rows_literal(rows[i:i + batch_size]), name) + ";")
-    by_type: dict[str, list] = {}
-    for rel in rels:
-        by_type.setdefault(rel.type, []).append({"id": rel.statement_id, "start": rel.start, "end": rel.end,
-                                                 "props": rel.properties})
-    for rel_type, rows in sorted(by_type.items()):
-        for i in range(0, len(rows), batch_size):
-            out.append(upsert_relationships_statement(rel_type, rows_literal(rows[i:i + batch_size]), name) + ";")
-    return "\n".join(out) + "\n"
 
 
 def write_property_graph_exports(graph: KnowledgeGraph, out_dir, base_iri: str | None = None) -> list:
@@ -191,14 +116,3 @@ def write_property_graph_exports(graph: KnowledgeGraph, out_dir, base_iri: str |
     out_dir = Path(out_dir)
     return [atomic_write(out_dir / GRAPHML_FILE, to_graphml(graph)),
             atomic_write(out_dir / CYPHER_FILE, cypher_script(graph))]
-
-
-def _register_build_writer() -> None:
-    from .api import BUILD_WRITERS
-
-    if not any(getattr(w, "__qualname__", "") == write_property_graph_exports.__qualname__
-               and getattr(w, "__module__", "") == __name__ for w in BUILD_WRITERS):
-        BUILD_WRITERS.append(write_property_graph_exports)
-
-
-_register_build_writer()

@@ -14,11 +14,11 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from .defaults import DEFAULT_BASE_IRI
 from .errors import GraphkitError, Problem, ValidationError
 from .model import Entity, KnowledgeGraph, Source, Statement, date_precision
 from .ontology import GK, OWL, RDF, RDFS, SKOS, XSD, Ontology, load_ontology
 
-DEFAULT_BASE_IRI = "https://w3id.org/graphkit/"
 SCHEMA = "https://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"

@@ -375,7 +375,7 @@ def test_build_writes_the_page(tmp_path):
     assert page_json(page.read_text(encoding="utf-8"))["meta"]["counts"]["entities"] == 10
     import graphkit.page  # noqa: F401 - importing again must not register twice
 
-    assert sum(getattr(w, "__name__", "") == "html_page" for w in api.BUILD_WRITERS) == 1
+    assert sum(getattr(w, "__name__", "") == "html_page" for w in api.build_writers()) == 1
 
 
 def test_cli_render_with_filters(tmp_path):

@@ -42,6 +42,8 @@ def test_graphml_flattens_lists_and_labels(graph):
     assert back.number_of_edges() == len(graph.statements)
     apple = back.nodes["apple"]
     assert apple["labels"] == ":Company:Organization"
+    # `label` is what Gephi and yEd show on a node: the name, not the id
+    assert apple["label"] == "Apple" and back.nodes["src:reuters-1"]["label"] == graph.sources["reuters-1"].title
     assert json.loads(apple["aliases"]) == ["Apple Inc."]
     assert apple["employees"] == 164000
     assert back.nodes["odd"]["name"] == "O'Brien \"Quotes\" \\ Backslash"

@@ -5,13 +5,14 @@ import time
 
 import click
 
+from ..defaults import DEFAULT_OUT_DIR
 from .common import base_iri_option, data_option, data_paths
 
 
 @click.command()
 @data_option
 @click.argument("more_data", nargs=-1, type=click.Path(), metavar="[DATA]...")
-@click.option("-o", "--out", "out_dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT_DIR, show_default=True, type=click.Path(file_okay=False),
               help="Directory for the exports.")
 @base_iri_option
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large graphs).")

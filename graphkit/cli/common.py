@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import click
 
+from ..defaults import DEFAULT_BASE_IRI, DEFAULT_DATA_DIR
+
 
 class GraphkitGroup(click.Group):
     """The one place where errors become output: every failure of every command is printed here
@@ -123,17 +125,17 @@ def command_line_secrets(args: list[str]) -> list[str]:
 def data_option(func):
     """-d/--data: YAML directories/files or graphkit Turtle files to load (default seed_data/)."""
     return click.option("-d", "--data", "data", multiple=True, type=click.Path(),
-                        help="YAML file or directory, or a graphkit Turtle file (repeatable; default: seed_data).")(func)
+                        help="YAML file or directory, or a graphkit Turtle file (repeatable; "
+                             f"default: {DEFAULT_DATA_DIR}).")(func)
 
 
 def base_iri_option(func):
-    from_default = "https://w3id.org/graphkit/"
-    return click.option("--base-iri", default=from_default, show_default=True,
+    return click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True,
                         help="Base IRI of entities, sources and statements.")(func)
 
 
 def data_paths(data: tuple[str, ...]) -> list[str]:
-    return list(data) or ["seed_data"]
+    return list(data) or [DEFAULT_DATA_DIR]
 
 
 def is_interactive() -> bool:

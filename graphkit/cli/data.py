@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..defaults import DEFAULT_DATA_DIR
 from .common import data_option, data_paths
 
 IMPORT_SOURCES = ("epoch", "ecosystem", "leaderboard", "devices", "qualcomm", "gsmarena", "all")
@@ -72,7 +73,7 @@ def import_command(source, path, out_dir, merge_with, no_merge, aliases, fmt, qu
     with BarSequence(quiet=quiet or fmt == "json") as bars:
         if source == "all":
             out_root = Path(out_dir or importers.DEFAULT_OUT_ROOT)
-            default = [Path("seed_data")] if Path("seed_data").is_dir() else []
+            default = [Path(DEFAULT_DATA_DIR)] if Path(DEFAULT_DATA_DIR).is_dir() else []
             references = [] if no_merge else (list(merge_with) or default)
             outcomes = importers.import_all(path, out_root, reference_paths=references, aliases=aliases,
                                             progress_for=lambda name: bars.start(f"{name}: rows"))

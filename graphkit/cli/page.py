@@ -89,7 +89,7 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
 
 @click.command(name="open")
 @data_option
-@click.option("--out-dir", default="exports", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out-dir", default=DEFAULT_OUT_DIR, show_default=True, type=click.Path(file_okay=False),
               help="Where `graphkit build` writes its exports.")
 @click.option("--print-only", is_flag=True, help="Build if needed and print the page's path; open no browser.")
 @base_iri_option

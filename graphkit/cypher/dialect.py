@@ -5,7 +5,7 @@ is the same text on both engines; only what is in this module differs.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..ontology import CYPHER_NAME
 

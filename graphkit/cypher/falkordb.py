@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -29,9 +28,27 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from ..errors import (CypherSyntaxError, FalkorDBError, GraphkitError, MemoryLimitExceeded, QueryError,
-                      QueryTimeout, shorten)
-from . import CypherBackend, CypherResult, GraphNode, GraphPath, GraphRelationship, check_params, missing_params
+from ..errors import (
+    CypherSyntaxError,
+    FalkorDBError,
+    GraphkitError,
+    MemoryLimitExceeded,
+    QueryError,
+    QueryTimeout,
+    shorten,
+)
+from ..property_rows import property_graph_rows
+from .backend import (
+    CypherBackend,
+    CypherResult,
+    GraphNode,
+    GraphPath,
+    GraphRelationship,
+    check_params,
+    map_nested,
+    missing_params,
+    nested_values,
+)
 from .dialect import FALKORDB, ensure_schema, labels_clause, node_ids_query, quote_name
 
 #: Unix socket paths are limited to 108 bytes; longer cache paths fall back to the temp dir.
@@ -131,7 +148,7 @@ class FalkorDBServer:
         self._client = None
 
     # -- lifecycle
-    def start(self) -> "FalkorDBServer":
+    def start(self) -> FalkorDBServer:
         server, module = falkordb_binaries()
         try:
             self.base.mkdir(parents=True, exist_ok=True)
@@ -226,7 +243,7 @@ class FalkorDBServer:
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> "FalkorDBServer":
+    def __enter__(self) -> FalkorDBServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -324,27 +341,17 @@ class FalkorDBBackend(CypherBackend):
     def _convert_rows(self, rows: list) -> list[list[Any]]:
         from falkordb.edge import Edge
 
-        endpoint_ids: set[int] = set()
-
-        def collect(value):
-            if isinstance(value, Edge):
-                endpoint_ids.update((_node_ref(value.src_node), _node_ref(value.dest_node)))
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    collect(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    collect(v)
-            elif hasattr(value, "edges") and callable(value.edges):
-                for v in value.edges():
-                    collect(v)
-
-        for row in rows:
-            collect(row)
+        endpoint_ids: set[int | None] = set()
+        for value in nested_values(rows):
+            if hasattr(value, "edges") and callable(value.edges):  # a path
+                value = value.edges()
+            for edge in (value if isinstance(value, list) else [value]):
+                if isinstance(edge, Edge):
+                    endpoint_ids.update((_node_ref(edge.src_node), _node_ref(edge.dest_node)))
         keys = self._node_keys(endpoint_ids) if endpoint_ids else {}
         return [[_to_plain(v, keys) for v in row] for row in rows]
 
-    def _node_keys(self, ids: set[int]) -> dict[int, Any]:
+    def _node_keys(self, ids: set[int | None]) -> dict[int, Any]:
         result = self.graph.ro_query(node_ids_query(FALKORDB), {"ids": sorted(i for i in ids if i is not None)})
         return {i: key for i, key in result.result_set}
 
@@ -359,20 +366,17 @@ def _to_plain(value, keys: dict) -> Any:
     from falkordb.node import Node
     from falkordb.path import Path as FalkorPath
 
-    if isinstance(value, Node):
-        return GraphNode(tuple(value.labels or ()), {k: _to_plain(v, keys) for k, v in value.properties.items()})
-    if isinstance(value, Edge):
-        return GraphRelationship(value.relation, keys.get(_node_ref(value.src_node)),
-                                 keys.get(_node_ref(value.dest_node)),
-                                 {k: _to_plain(v, keys) for k, v in value.properties.items()})
-    if isinstance(value, FalkorPath):
-        return GraphPath(tuple(_to_plain(n, keys) for n in value.nodes()),
-                         tuple(_to_plain(e, keys) for e in value.edges()))
-    if isinstance(value, dict):
-        return {k: _to_plain(v, keys) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_plain(v, keys) for v in value]
-    return value
+    def leaf(item):
+        if isinstance(item, Node):
+            return GraphNode(tuple(item.labels or ()), map_nested(item.properties, leaf))
+        if isinstance(item, Edge):
+            return GraphRelationship(item.relation, keys.get(_node_ref(item.src_node)),
+                                     keys.get(_node_ref(item.dest_node)), map_nested(item.properties, leaf))
+        if isinstance(item, FalkorPath):
+            return GraphPath(tuple(leaf(n) for n in item.nodes()), tuple(leaf(e) for e in item.edges()))
+        return item
+
+    return map_nested(value, leaf)
 
 
 # --------------------------------------------------------------------------- loading
@@ -381,18 +385,30 @@ def _to_plain(value, keys: dict) -> Any:
 def model_fingerprint(graph) -> str:
     """A hash of the model's content: equal for equal content, different when anything that
     reaches the property graph differs (the projection is a function of the model and the
-    cached ontology). Built from the dataclasses' reprs, which hold every field but the source
-    location: 4x cheaper than hashing the projected rows."""
+    cached ontology). Built from every content field of the model's dataclasses
+    (graphkit.model.content_fields: all but the source location), so a field added to the
+    model is part of it: 4x cheaper than hashing the projected rows."""
     import gc
+    from operator import attrgetter
+
+    from ..model import content_fields
+
+    getters: dict[type, Any] = {}
+
+    def content(obj) -> str:
+        getter = getters.get(type(obj))
+        if getter is None:  # per class, so a subclass's own fields count too
+            getter = getters[type(obj)] = attrgetter(*content_fields(type(obj)))
+        return repr(getter(obj))
 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parts = [repr(graph.entities[key]) for key in sorted(graph.entities)]
+        parts = [content(graph.entities[key]) for key in sorted(graph.entities)]
         parts.append("\x1e")
-        parts.extend(repr(graph.sources[key]) for key in sorted(graph.sources))
+        parts.extend(content(graph.sources[key]) for key in sorted(graph.sources))
         parts.append("\x1e")
-        parts.extend(sorted(f"{st!r} symmetric={st.symmetric}" for st in graph.statements))
+        parts.extend(sorted(content(st) for st in graph.statements))
         data = "\n".join(parts).encode("utf-8", "surrogatepass")
     finally:
         if gc_was_enabled:
@@ -451,8 +467,6 @@ class EmbeddedEngine:
 
     def graph_for(self, graph) -> FalkorDBBackend:
         """The backend of the loaded copy of `graph` (a KnowledgeGraph), loading it if needed."""
-        from .sync import property_graph_rows
-
         with self._lock:
             digest = model_fingerprint(graph)
             server = self._ensure_server()

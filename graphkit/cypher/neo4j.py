@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import CypherSyntaxError, GraphkitError, Neo4jError, QueryError, QueryTimeout
-from . import CypherBackend, CypherResult, GraphNode, GraphPath, GraphRelationship, check_params
+from .backend import (
+    CypherBackend,
+    CypherResult,
+    GraphNode,
+    GraphPath,
+    GraphRelationship,
+    check_params,
+    map_nested,
+    nested_values,
+)
 from .dialect import DIALECTS, FALKORDB, NEO4J, falkordb_bolt_node_id, node_ids_query
 from .sync import DEFAULT_BATCH_SIZE, DEFAULT_GRAPH_NAME, SyncResult, sync_graph
 
@@ -154,29 +163,21 @@ class Neo4jBackend(CypherBackend):
 
         endpoints: set[str] = set()
         known: dict[str, Any] = {}
-
-        def collect(value):
-            if isinstance(value, neo4j.graph.Node):
-                if "id" in value:
-                    known[value.element_id] = value["id"]
+        for value in nested_values(records):
+            if isinstance(value, neo4j.graph.Path):
+                nodes, relationships = value.nodes, value.relationships
             elif isinstance(value, neo4j.graph.Relationship):
-                for node in value.nodes:
-                    if node is not None:
-                        endpoints.add(node.element_id)
-                        if "id" in node:
-                            known[node.element_id] = node["id"]
-            elif isinstance(value, neo4j.graph.Path):
-                for v in (*value.nodes, *value.relationships):
-                    collect(v)
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    collect(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    collect(v)
-
-        for record in records:
-            collect(record)
+                nodes, relationships = (), (value,)
+            else:
+                nodes, relationships = ((value,) if isinstance(value, neo4j.graph.Node) else ()), ()
+            for rel in relationships:
+                for end in rel.nodes:
+                    if end is not None:
+                        endpoints.add(end.element_id)
+                        nodes = (*nodes, end)
+            for node in nodes:
+                if "id" in node:
+                    known[node.element_id] = node["id"]
         missing = sorted(endpoints - set(known))
         if missing:
             known.update(self._node_keys(session, missing))
@@ -200,26 +201,24 @@ def _first_reason(exc) -> str:
 def _to_plain(value, keys: dict) -> Any:
     import neo4j.graph
 
-    if isinstance(value, neo4j.graph.Node):
-        return GraphNode(_ordered_labels(value.labels), {k: _to_plain(v, keys) for k, v in value.items()})
-    if isinstance(value, neo4j.graph.Relationship):
-        start, end = value.nodes
-        return GraphRelationship(value.type, keys.get(start.element_id) if start is not None else None,
-                                 keys.get(end.element_id) if end is not None else None,
-                                 {k: _to_plain(v, keys) for k, v in value.items()})
-    if isinstance(value, neo4j.graph.Path):
-        return GraphPath(tuple(_to_plain(n, keys) for n in value.nodes),
-                         tuple(_to_plain(r, keys) for r in value.relationships))
-    if isinstance(value, dict):
-        return {k: _to_plain(v, keys) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_plain(v, keys) for v in value]
-    if hasattr(value, "to_native"):  # neo4j.time Date, DateTime, Duration...
-        return value.to_native()
-    return value
+    def leaf(item):
+        if isinstance(item, neo4j.graph.Node):
+            return GraphNode(_ordered_labels(item.labels), map_nested(dict(item.items()), leaf))
+        if isinstance(item, neo4j.graph.Relationship):
+            start, end = item.nodes
+            return GraphRelationship(item.type, keys.get(start.element_id) if start is not None else None,
+                                     keys.get(end.element_id) if end is not None else None,
+                                     map_nested(dict(item.items()), leaf))
+        if isinstance(item, neo4j.graph.Path):
+            return GraphPath(tuple(leaf(n) for n in item.nodes), tuple(leaf(r) for r in item.relationships))
+        if hasattr(item, "to_native"):  # neo4j.time Date, DateTime, Duration...
+            return item.to_native()
+        return item
+
+    return map_nested(value, leaf)
 
 
-def push_neo4j(graph: "KnowledgeGraph", uri: str, auth: tuple[str, str] | None = None, database: str | None = None,
+def push_neo4j(graph: KnowledgeGraph, uri: str, auth: tuple[str, str] | None = None, database: str | None = None,
                *, graph_name: str = DEFAULT_GRAPH_NAME, batch_size: int = DEFAULT_BATCH_SIZE,
                dry_run: bool = False, dialect: str | None = None) -> SyncResult:
     """Sync the graph into a Neo4j database: create constraints and indexes, write what changed

@@ -13,8 +13,9 @@ relationships of that graph, compares them with the model and writes only the di
   labels that someone adds to them are kept.
 
 Values always travel as parameters; labels and relationship types come from the ontology and
-are validated and backtick-quoted (dialect.quote_name). The statements are the same text on
-Neo4j 5 and FalkorDB (UNWIND $rows + MERGE + SET); schema statements live in dialect.py.
+are validated and backtick-quoted (dialect.quote_name). The statements (statements.py) are the
+same text on Neo4j 5 and FalkorDB (UNWIND $rows + MERGE + SET); schema statements live in
+dialect.py. The rows come from graphkit.property_rows, like every other property-graph output.
 Writes are auto-commit batches of `batch_size` rows (FalkorDB's Bolt listener hangs on explicit
 transactions): an interrupted push leaves a partial state that the next push completes.
 """
@@ -24,125 +25,47 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from .dialect import GRAPH_PROPERTY, KEY_PROPERTY, MANAGED_LABEL, ensure_schema, labels_clause, quote_name
+from ..property_rows import SOURCE_LABEL, NodeRow, RelationshipRow, property_graph_rows as projection_rows
+from .dialect import GRAPH_PROPERTY, KEY_PROPERTY, MANAGED_LABEL, ensure_schema
+from .statements import (
+    READ_NODES,
+    READ_RELATIONSHIPS,
+    delete_graph_statement,
+    delete_nodes_statement,
+    delete_relationships_statement,
+    remove_label_statement,
+    upsert_nodes_statement,
+    upsert_relationships_statement,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
+    from ..ontology import Ontology
+
+__all__ = ["DEFAULT_BATCH_SIZE", "DEFAULT_GRAPH_NAME", "READ_NODES", "READ_RELATIONSHIPS", "NodeRow",
+           "RelationshipRow", "SyncPlan", "SyncResult", "apply_plan", "delete_graph_statement",
+           "delete_nodes_statement", "delete_relationships_statement", "managed_labels", "managed_rows",
+           "plan_sync", "property_graph_rows", "read_managed", "remove_label_statement", "sync_graph",
+           "upsert_nodes_statement", "upsert_relationships_statement"]
 
 DEFAULT_GRAPH_NAME = "graphkit"
 DEFAULT_BATCH_SIZE = 1000
 
 
-@dataclass(frozen=True)
-class NodeRow:
-    key: str  # the node's key in the projection: entity id, or "src:<source id>"
-    labels: tuple[str, ...]
-    properties: dict
+def managed_rows(graph: KnowledgeGraph, graph_name: str | None = None, ontology: Ontology | None = None
+                 ) -> tuple[list[NodeRow], list[RelationshipRow]]:
+    """The property-graph rows (graphkit.property_rows) as the sync writes them: with
+    `graph_name`, every node and relationship carries the marker properties graphkit_graph
+    and (nodes) graphkit_key."""
+    if graph_name is None:
+        return projection_rows(graph, ontology)
+    return projection_rows(graph, ontology, marker={GRAPH_PROPERTY: graph_name}, key_property=KEY_PROPERTY)
 
 
-@dataclass(frozen=True)
-class RelationshipRow:
-    statement_id: str
-    type: str
-    start: str  # node keys
-    end: str
-    properties: dict
-
-
-def property_graph_rows(graph: "KnowledgeGraph", graph_name: str | None = None
-                        ) -> tuple[list[NodeRow], list[RelationshipRow]]:
-    """The projection of graphkit.propertygraph.to_property_graph as rows to write: the same
-    nodes, labels, edges and properties in the same sorted order, built with the same helpers
-    but without the networkx graph (3x faster on large graphs). With `graph_name`, rows carry
-    the sync marker properties."""
-    import gc
-
-    from ..ontology import load_ontology
-    from ..propertygraph import SOURCE_PREFIX, entity_properties, source_properties, statement_properties
-
-    ontology = load_ontology()
-    labels = {key: cls.neo4j_labels for key, cls in ontology.classes.items()}
-    types = {key: rel.neo4j_type for key, rel in ontology.relations.items()}
-    marker = {} if graph_name is None else {GRAPH_PROPERTY: graph_name}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small dicts, no cycles: the collector would only slow this down
-    try:
-        nodes = []
-        for entity in graph.sorted_entities():
-            props = entity_properties(entity)
-            if marker:
-                props.update(marker, **{KEY_PROPERTY: entity.id})
-            nodes.append(NodeRow(entity.id, labels[entity.type], props))
-        for source in graph.sorted_sources():
-            key = SOURCE_PREFIX + source.id
-            props = source_properties(source)
-            if marker:
-                props.update(marker, **{KEY_PROPERTY: key})
-            nodes.append(NodeRow(key, ("Source",), props))
-        rels = []
-        for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
-            props = statement_properties(st, ontology)
-            props.update(marker)
-            rels.append(RelationshipRow(sid, types[st.relation], st.subject, st.object, props))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return nodes, rels
-
-
-# --------------------------------------------------------------------------- statements
-# Each takes the Cypher expressions for the rows and the graph name: "$rows"/"$graph" when
-# graphkit runs them, literals in the exported script (propertygraph.cypher_script).
-
-def upsert_nodes_statement(labels: Iterable[str], rows: str = "$rows", graph: str = "$graph") -> str:
-    """Rows {key, props}: create or overwrite graphkit's node, then set its labels."""
-    return (f"UNWIND {rows} AS row "
-            f"MERGE (n:{quote_name(MANAGED_LABEL)} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: row.key}}) "
-            f"SET n = row.props SET n{labels_clause(labels)}")
-
-
-def remove_label_statement(label: str, keys: str = "$keys", graph: str = "$graph") -> str:
-    return (f"UNWIND {keys} AS key "
-            f"MATCH (n:{quote_name(MANAGED_LABEL)} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: key}}) "
-            f"REMOVE n:{quote_name(label)}")
-
-
-def delete_nodes_statement(keys: str = "$keys", graph: str = "$graph") -> str:
-    return (f"UNWIND {keys} AS key "
-            f"MATCH (n:{quote_name(MANAGED_LABEL)} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: key}}) "
-            "DETACH DELETE n")
-
-
-def delete_graph_statement(graph: str = "$graph") -> str:
-    return f"MATCH (n:{quote_name(MANAGED_LABEL)} {{{GRAPH_PROPERTY}: {graph}}}) DETACH DELETE n"
-
-
-def upsert_relationships_statement(rel_type: str, rows: str = "$rows", graph: str = "$graph") -> str:
-    """Rows {id, start, end, props}: create or overwrite the statement's relationship."""
-    managed = quote_name(MANAGED_LABEL)
-    return (f"UNWIND {rows} AS row "
-            f"MATCH (a:{managed} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: row.start}}) "
-            f"MATCH (b:{managed} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: row.end}}) "
-            f"MERGE (a)-[r:{quote_name(rel_type)} {{statement_id: row.id}}]->(b) "
-            "SET r = row.props")
-
-
-def delete_relationships_statement(rel_type: str, rows: str = "$rows", graph: str = "$graph") -> str:
-    """Rows {id, start}: delete graphkit's relationship of that statement."""
-    return (f"UNWIND {rows} AS row "
-            f"MATCH (a:{quote_name(MANAGED_LABEL)} {{{GRAPH_PROPERTY}: {graph}, {KEY_PROPERTY}: row.start}})"
-            f"-[r:{quote_name(rel_type)} {{statement_id: row.id}}]->() "
-            f"WHERE r.{GRAPH_PROPERTY} = {graph} DELETE r")
-
-
-READ_NODES = (f"MATCH (n:{quote_name(MANAGED_LABEL)}) WHERE n.{GRAPH_PROPERTY} = $graph "
-              f"RETURN n.{KEY_PROPERTY} AS key, labels(n) AS labels, properties(n) AS props")
-READ_RELATIONSHIPS = (f"MATCH (a:{quote_name(MANAGED_LABEL)})-[r]->(b:{quote_name(MANAGED_LABEL)}) "
-                      f"WHERE a.{GRAPH_PROPERTY} = $graph AND r.{GRAPH_PROPERTY} = $graph "
-                      f"RETURN r.statement_id AS id, type(r) AS type, a.{KEY_PROPERTY} AS start, "
-                      f"b.{KEY_PROPERTY} AS end, properties(r) AS props")
+#: The name managed_rows had before graphkit.property_rows existed (same arguments).
+property_graph_rows = managed_rows
 
 
 # --------------------------------------------------------------------------- plan
@@ -191,7 +114,7 @@ class SyncPlan:
 def _same(a: Any, b: Any) -> bool:
     """Property values equal as stored (ints and floats compare by value, lists by items)."""
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
@@ -300,10 +223,10 @@ def managed_labels() -> set[str]:
     """The labels graphkit owns on its nodes: every ontology class, and Source."""
     from ..ontology import load_ontology
 
-    return set(load_ontology().classes) | {"Source"}
+    return set(load_ontology().classes) | {SOURCE_LABEL}
 
 
-def sync_graph(backend, graph: "KnowledgeGraph", *, graph_name: str = DEFAULT_GRAPH_NAME,
+def sync_graph(backend, graph: KnowledgeGraph, *, graph_name: str = DEFAULT_GRAPH_NAME,
                batch_size: int = DEFAULT_BATCH_SIZE, dry_run: bool = False) -> SyncResult:
     """Make graphkit's nodes and relationships of `graph_name` in the backend's database equal
     to the model (see the module docstring)."""
@@ -312,7 +235,7 @@ def sync_graph(backend, graph: "KnowledgeGraph", *, graph_name: str = DEFAULT_GR
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError("the batch size must be a positive integer")
     start = time.perf_counter()
-    nodes, rels = property_graph_rows(graph, graph_name)
+    nodes, rels = managed_rows(graph, graph_name)
     if not dry_run:
         ensure_schema(backend, {label for n in nodes for label in n.labels}, {r.type for r in rels})
     current_nodes, current_rels = read_managed(backend, graph_name)

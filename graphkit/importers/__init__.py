@@ -11,10 +11,11 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
+from ..defaults import DEFAULT_DATA_DIR
 from ..errors import GraphkitError
 from ..model import KnowledgeGraph
 
@@ -51,8 +52,8 @@ class ImportOutcome:
     source: str
     out_dir: Path | None
     graph: KnowledgeGraph  # what was written (new entities, sources, facts)
-    report: "object"  # ImportReport
-    resolution: "object"  # Resolution
+    report: object  # ImportReport
+    resolution: object  # Resolution
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -96,7 +97,7 @@ def sibling_imports(out_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def default_reference_paths(out_dir: Path, source: str, seed: str | os.PathLike = "seed_data") -> list[Path]:
+def default_reference_paths(out_dir: Path, source: str, seed: str | os.PathLike = DEFAULT_DATA_DIR) -> list[Path]:
     """seed_data/ (if present) and the imports of the datasets that come before `source`
     (epoch, ecosystem, leaderboard, devices): those are what an import may refer to."""
     paths = [Path(seed)] if Path(seed).is_dir() else []

@@ -15,11 +15,14 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from ..model import Entity, KnowledgeGraph, Source, Statement, parse_partial_date
+from ..model import Entity, KnowledgeGraph, Source, Statement, parse_partial_date, qualifier_fields, written_fields
+from ..ontology import Ontology, load_ontology
 from ..resolve import merge_into, same_value
 
 #: Date the dataset copies were taken (CONTRIBUTING.md, "Datasets"): the `date` of every dataset Source.
@@ -220,12 +223,16 @@ class ImportResult:
 
 # ---------------------------------------------------------------------------------- building
 
-#: Classes that may describe the same real organization (a dataset says Organization, the seed Company).
-ORGANIZATION_TYPES = frozenset({"Organization", "Company", "ResearchLab", "Publisher", "AnalystFirm", "Regulator"})
+#: The ontology class whose sub-classes may all describe the same real organization (a dataset
+#: says Organization, the seed Company): they share one id space in an import.
+ORGANIZATION = "Organization"
 
 
-def type_family(type_key: str) -> str:
-    return "Organization" if type_key in ORGANIZATION_TYPES else type_key
+def type_family(type_key: str, ontology: Ontology | None = None) -> str:
+    """"Organization" for the ontology's Organization and every class that is_a Organization
+    (Company, ResearchLab, Publisher...), else the class itself."""
+    ontology = ontology or load_ontology()
+    return ORGANIZATION if type_key in ontology.classes and ontology.is_a(type_key, ORGANIZATION) else type_key
 
 
 class GraphBuilder:
@@ -235,7 +242,8 @@ class GraphBuilder:
     (the dataset contradicts itself) instead of silently overwriting.
     """
 
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport, ontology: Ontology | None = None):
+        self.ontology = ontology or load_ontology()
         self.graph = KnowledgeGraph()
         self.report = report
         self._statement_index: dict[tuple, int] = {}
@@ -243,14 +251,14 @@ class GraphBuilder:
 
     def find(self, entity_id: str, type_key: str) -> Entity | None:
         """The entity made for `entity_id` with a type of the same family, if any."""
-        actual = self._ids.get((entity_id, type_family(type_key)))
+        actual = self._ids.get((entity_id, type_family(type_key, self.ontology)))
         return self.graph.entities.get(actual) if actual else None
 
     def entity(self, entity_id: str, type_key: str, name: str, *, where: str = "", aliases=(),
                description: str | None = None, attributes: dict | None = None, wikidata: str | None = None) -> Entity:
         """Add or complete an entity; use the returned entity's id (a name shared by two kinds of
         things, e.g. an organization and a model, gets a suffixed id for the second one)."""
-        family = type_family(type_key)
+        family = type_family(type_key, self.ontology)
         attributes = {k: v for k, v in (attributes or {}).items() if v is not None and v != ""}
         existing = self.find(entity_id, type_key)
         if existing is None:
@@ -341,7 +349,7 @@ def read_csv_rows(path: Path, display: str, report: ImportReport) -> Iterator[tu
             continue
         if lossy and any("\ufffd" in cell for cell in row):
             report.warn(where, "invalid UTF-8 replaced")
-        yield number, dict(zip(header, row))
+        yield number, dict(zip(header, row, strict=True))
 
 
 def require_columns(columns: set[str], needed: tuple[str, ...], display: str) -> None:
@@ -360,14 +368,23 @@ def csv_header(path: Path) -> set[str]:
             return set()
 
 
-def guarded(report: ImportReport, where: str, work: Callable[[], Any]) -> bool:
-    """Run the per-row `work`; an unexpected error skips the row (reported), never the import."""
+@contextmanager
+def guarded_row(report: ImportReport, where: str, progress: Callable[[], Any] | None = None) -> Iterator[None]:
+    """The block that reads one row: an unexpected error skips the row (reported), never the
+    import; `progress()` is called when the row is done, however it ends (`continue` included).
+
+        for number, row in read_csv_rows(path, display, report):
+            where = f"{display} row {number}"
+            with guarded_row(report, where, progress):
+                ...
+    """
     try:
-        work()
-        return True
+        yield
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop an import
         report.skip(where, "unexpected value", f"{type(exc).__name__}: {exc}")
-        return False
+    finally:
+        if progress:
+            progress()
 
 
 # ---------------------------------------------------------------------------------- writing YAML
@@ -379,39 +396,18 @@ def _dumper():
 
 
 def entity_item(entity: Entity) -> dict:
-    item: dict[str, Any] = {"id": entity.id, "type": entity.type, "name": entity.name}
-    if entity.labels:
-        item["labels"] = dict(sorted(entity.labels.items()))
-    if entity.aliases:
-        item["aliases"] = list(entity.aliases)
-    if entity.wikidata:
-        item["wikidata"] = entity.wikidata
-    if entity.description:
-        item["description"] = entity.description
-    if entity.attributes:
-        item["attributes"] = dict(sorted(entity.attributes.items()))
-    return item
+    """An entity as a graphkit YAML item: its written fields (graphkit.model.field_names)."""
+    return written_fields(entity)
 
 
 def source_item(source: Source) -> dict:
-    item: dict[str, Any] = {"id": source.id, "title": source.title}
-    for key in ("publisher", "url", "date", "language"):
-        value = getattr(source, key)
-        if value is not None:
-            item[key] = value
-    if source.cites:
-        item["cites"] = list(source.cites)
-    return item
+    return written_fields(source)
 
 
 def statement_item(statement: Statement) -> dict:
-    item: dict[str, Any] = {"fact": f"{statement.subject} {statement.relation} {statement.object}",
-                            "status": statement.status, "sources": list(statement.sources)}
-    for key in ("market", "since", "until", "note", "quote"):
-        value = getattr(statement, key)
-        if value is not None:
-            item[key] = value
-    return item
+    """`fact: "subject relation object"`, then status, sources and the qualifiers that are set."""
+    return {"fact": f"{statement.subject} {statement.relation} {statement.object}",
+            **written_fields(statement, qualifier_fields())}
 
 
 def dump_yaml(data: dict, header: str) -> bytes:

@@ -22,8 +22,18 @@ import re
 from pathlib import Path
 
 from ..model import Source
-from .common import (SNAPSHOT_DATE, GraphBuilder, ImportReport, ImportResult, clean_text, csv_header,
-                     guarded, read_csv_rows, require_columns, slugify)
+from .common import (
+    SNAPSHOT_DATE,
+    GraphBuilder,
+    ImportReport,
+    ImportResult,
+    clean_text,
+    csv_header,
+    guarded_row,
+    read_csv_rows,
+    require_columns,
+    slugify,
+)
 
 DATASET = "devices"
 QUALCOMM_FILE = "devices_and_chipsets.yaml"
@@ -143,15 +153,15 @@ class _Devices:
             where = f"{display} line {line}"
             report.rows_read += 1
 
-            def work_chipset():
+            with guarded_row(report, where):
                 if not isinstance(info, dict):
                     report.skip(where, "chipset is not a mapping", repr(info)[:80])
-                    return
+                    continue
                 marketing = clean_text(info.get("marketing_name"))
                 name = clean_marketing_name(marketing) if marketing else clean_text(key)
                 if not name:
                     report.skip(where, "empty chipset name")
-                    return
+                    continue
                 raw_aliases = info.get("aliases") or []
                 if not isinstance(raw_aliases, list):
                     report.warn(where, "bad chipset aliases", repr(raw_aliases)[:80])
@@ -160,22 +170,20 @@ class _Devices:
                 chip = self.chipset(name, QUALCOMM_SOURCE, where, aliases)
                 chip_ids[str(key)] = chip.id
                 report.rows_used += 1
-
-            guarded(report, where, work_chipset)
         known_vendors = {clean_text(d.get("vendor")).lower() for d in devices.values() if isinstance(d, dict)}
         for name, info in devices.items():
             line = devices.line_of(name) if isinstance(devices, LineDict) else 0
             where = f"{display} line {line}"
             report.rows_read += 1
 
-            def work_device():
+            with guarded_row(report, where, progress):
                 device_name = clean_text(name)
                 if not device_name:
                     report.skip(where, "empty device name")
-                    return
+                    continue
                 if not isinstance(info, dict):
                     report.skip(where, "device is not a mapping", repr(info)[:80])
-                    return
+                    continue
                 attributes = {}
                 os_info = info.get("os")
                 if isinstance(os_info, dict):
@@ -207,10 +215,6 @@ class _Devices:
                     self.builder.fact(maker.id, "ships", device.id, QUALCOMM_SOURCE, where)
                 report.rows_used += 1
 
-            guarded(report, where, work_device)
-            if progress:
-                progress()
-
     # ------------------------------------------------------------------ GSMArena
     def gsmarena(self, path: Path, progress=None) -> None:
         report, builder = self.report, self.builder
@@ -225,23 +229,23 @@ class _Devices:
         for number, row in read_csv_rows(path, display, report):
             where = f"{display} row {number}"
 
-            def work():
+            with guarded_row(report, where, progress):
                 model_text = clean_text(row["Model"])
                 if not model_text:
                     report.skip(where, "empty model name")
-                    return
+                    continue
                 match = KIND.match(model_text)
                 if match is None:  # some rows hold the whole description in `Model`: use its first sentence
                     first = re.match(r"^(.+?(?:smartphone|phone|tablet|watch))\.(?:\s|$)", model_text)
                     match = KIND.match(first.group(1)) if first else None
                 if match is None:
                     report.skip(where, "model name without a device kind", repr(model_text[:80]))
-                    return
+                    continue
                 name = match.group("name")
                 brand = next((b for b in TWO_WORD_BRANDS if name.startswith(b + " ")), name.split()[0])
                 if name == brand:
                     report.skip(where, "model name holds only the brand", repr(model_text))
-                    return
+                    continue
                 kind = match.group("kind")
                 attributes = {"form-factor": "phone" if kind in ("smartphone", "phone") else kind,
                               "os": match.group("os")}
@@ -272,10 +276,6 @@ class _Devices:
                     chip = self.chipset(chips[0].replace("®", "").strip(), GSMARENA_SOURCE, where)
                     builder.fact(device.id, "uses-chipset", chip.id, GSMARENA_SOURCE, where)
                 report.rows_used += 1
-
-            guarded(report, where, work)
-            if progress:
-                progress()
 
 
 def _year_column(text: str) -> int | None:

@@ -15,13 +15,27 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..model import Source
-from .common import (SNAPSHOT_DATE, GraphBuilder, ImportReport, ImportResult, clean_text, csv_header,
-                     guarded, kind_of, normalize_country, parse_date, read_csv_rows, require_columns, slugify,
-                     split_organizations)
+from .common import (
+    SNAPSHOT_DATE,
+    GraphBuilder,
+    ImportReport,
+    ImportResult,
+    clean_text,
+    csv_header,
+    guarded_row,
+    kind_of,
+    normalize_country,
+    parse_date,
+    read_csv_rows,
+    require_columns,
+    slugify,
+    split_organizations,
+)
 
 DATASET = "ecosystem"
 PUBLISHER_ID = "stanford-crfm"
@@ -167,22 +181,22 @@ def import_ecosystem(path: str | Path, *, progress=None) -> ImportResult:
 
     pending: list[tuple[str, str, list[str], str]] = []  # (asset id, its type, dependency names, where)
     names: dict[str, str] = {}  # asset name (casefolded) -> asset id
-    for stem, where, line, asset in assets:
+    for stem, where, _line, asset in assets:
         source_id = f"ecosystem-graphs-{slugify(stem)}" if stem else "ecosystem-graphs-all-assets"
         if source_id not in builder.graph.sources:
             file_path = f"assets/{stem}.yaml" if stem else "resources/all_assets.csv"
             builder.source(Source(source_id, f"Stanford CRFM Ecosystem Graphs: {file_path}", PUBLISHER_ID,
                                   ORIGIN + file_path, SNAPSHOT_DATE, "en"))
 
-        def work():
+        with guarded_row(report, where, progress):
             name = _text(asset.get("name"))
             if not name:
                 report.skip(where, "empty asset name")
-                return
+                continue
             kind = _text(asset.get("type")).lower()
             if kind not in TYPES:
                 report.skip(where, "unknown asset type", repr(kind))
-                return
+                continue
             type_key = TYPES[kind]
             attributes: dict[str, Any] = {}
             for key, column, parse in (("released", "created_date", _date),
@@ -224,10 +238,6 @@ def import_ecosystem(path: str | Path, *, progress=None) -> ImportResult:
             except ValueError as exc:
                 report.warn(where, "bad dependencies", str(exc))
             report.rows_used += 1
-
-        guarded(report, where, work)
-        if progress:
-            progress()
 
     # Dependencies name other assets; match them exactly, then ignoring case, spacing and punctuation.
     from ..resolve import normalize_name

@@ -15,9 +15,22 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..model import Source
-from .common import (SNAPSHOT_DATE, GraphBuilder, ImportReport, ImportResult, clean_text, csv_header,
-                     guarded, normalize_country, parse_date, parse_number, read_csv_rows, require_columns, slugify,
-                     split_organizations)
+from .common import (
+    SNAPSHOT_DATE,
+    GraphBuilder,
+    ImportReport,
+    ImportResult,
+    clean_text,
+    csv_header,
+    guarded_row,
+    normalize_country,
+    parse_date,
+    parse_number,
+    read_csv_rows,
+    require_columns,
+    slugify,
+    split_organizations,
+)
 
 DATASET = "epoch"
 FILE_NAME = "all_ai_models.csv"
@@ -74,11 +87,11 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
     for number, row in read_csv_rows(csv_path, display, report):
         where = f"{display} row {number}"
 
-        def work():
+        with guarded_row(report, where, progress):
             name = clean_text(row["Model"])
             if not name:
                 report.skip(where, "empty model name")
-                return
+                continue
             model_id = slugify(name)
             attributes = {}
             for column, key, parse in (("Publication date", "released", parse_date),
@@ -113,7 +126,7 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
             countries = _aligned(orgs, _split(row["Country (from Organization)"]))
             if not orgs:
                 report.warn(where, "no organization")
-            for org, category, country in zip(orgs, categories, countries):
+            for org, category, country in zip(orgs, categories, countries, strict=True):
                 if not org:
                     report.warn(where, "empty organization name")
                     continue
@@ -126,10 +139,6 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
             for base in _split(row["Base model"]):
                 bases.append((model_id, base, where))
             report.rows_used += 1
-
-        guarded(report, where, work)
-        if progress:
-            progress()
 
     # Organization classes and countries by majority over every row that names them.
     for org_id, votes in org_votes.items():

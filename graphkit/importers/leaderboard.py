@@ -23,8 +23,19 @@ import re
 from pathlib import Path
 
 from ..model import Source
-from .common import (SNAPSHOT_DATE, GraphBuilder, ImportReport, ImportResult, clean_text, csv_header,
-                     guarded, parse_number, read_csv_rows, require_columns, slugify)
+from .common import (
+    SNAPSHOT_DATE,
+    GraphBuilder,
+    ImportReport,
+    ImportResult,
+    clean_text,
+    csv_header,
+    guarded_row,
+    parse_number,
+    read_csv_rows,
+    require_columns,
+    slugify,
+)
 
 DATASET = "leaderboard"
 PUBLISHER_ID = "hugging-face"
@@ -90,14 +101,14 @@ def import_leaderboard(path: str | Path, *, progress=None) -> ImportResult:
         for number, row in read_csv_rows(csv_path, display, report):
             where = f"{display} row {number}"
 
-            def work():
+            with guarded_row(report, where, progress):
                 hf_id = clean_text(row["fullname"])
                 if not hf_id:
                     report.skip(where, "empty model id")
-                    return
+                    continue
                 if not HF_ID.match(hf_id):
                     report.skip(where, "not a Hugging Face model id", repr(hf_id))
-                    return
+                    continue
                 author, _, repo = hf_id.rpartition("/")
                 official = clean_text(row["Official Providers"]).lower() == "true"
                 attributes = {"hf-id": hf_id, "architecture": clean_text(row["Architecture"]) or None,
@@ -143,10 +154,6 @@ def import_leaderboard(path: str | Path, *, progress=None) -> ImportResult:
                     else:
                         report.warn(where, "base model is not a Hugging Face id", repr(base))
                 report.rows_used += 1
-
-            guarded(report, where, work)
-            if progress:
-                progress()
 
     for mid, base, relation, source_id, where in lineage:
         base_entity = builder.find(model_id(base), "AIModel")

@@ -4,7 +4,7 @@
     html = render_page(graph, focus="apple", depth=2, statuses=["confirmed"], lang="fr")
     write_page(graph, "apple.html", focus="apple")
 
-Importing this module registers the page as an output of `graphkit build` (exports/graph.html).
+`graphkit build` writes exports/graph.html with html_page (declared in graphkit.api.build_writers).
 """
 from __future__ import annotations
 
@@ -79,14 +79,3 @@ def needs_rebuild(page: str | os.PathLike, data_paths) -> bool:
 def html_page(graph: KnowledgeGraph, out_dir: Path, base_iri: str) -> list[Path]:
     """Build writer: exports/graph.html with the whole graph."""
     return [write_page(graph, Path(out_dir) / PAGE_FILE_NAME)]
-
-
-def _register() -> None:
-    from ..api import BUILD_WRITERS
-
-    if all(getattr(w, "__qualname__", None) != html_page.__qualname__ or getattr(w, "__module__", None) != __name__
-           for w in BUILD_WRITERS):
-        BUILD_WRITERS.append(html_page)
-
-
-_register()

@@ -1,0 +1,113 @@
+"""The property-graph projection of the model, as plain rows: the one place it is defined.
+
+- each entity is a node keyed by its id, with `labels` (its class and super-classes, e.g.
+  ("Company", "Organization")) and its properties (attribute keys in snake_case);
+- each source is a node keyed `src:<id>` with the label ("Source",);
+- each statement is one relationship keyed by its statement id, with `type` (e.g.
+  PARTNERS_WITH) and the statement's qualifiers; `sources` is the list of source ids.
+
+The networkx graph (graphkit.propertygraph), the GraphML and Cypher script exports, the Neo4j
+sync and the embedded FalkorDB load are all built from these rows. This module depends on the
+model and the ontology only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Entity, KnowledgeGraph, Source, Statement, optional_fields, written_fields
+from .ontology import Ontology, load_ontology
+
+SOURCE_PREFIX = "src:"
+SOURCE_LABEL = "Source"
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    key: str  # the node's key in the projection: entity id, or "src:<source id>"
+    labels: tuple[str, ...]
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    statement_id: str
+    type: str
+    start: str  # node keys
+    end: str
+    properties: dict[str, Any]
+
+
+def property_name(key: str) -> str:
+    """YAML attribute key -> property name usable in Cypher without quoting."""
+    return key.replace("-", "_")
+
+
+def entity_properties(entity: Entity) -> dict[str, Any]:
+    """id, name, type, then name_<lang> per label, aliases, wikidata, description, attributes."""
+    props: dict[str, Any] = {"id": entity.id, "name": entity.name, "type": entity.type}
+    for lang, label in sorted(entity.labels.items()):
+        props[f"name_{lang.replace('-', '_')}"] = label
+    props.update(written_fields(entity, ("aliases", *optional_fields(Entity))))
+    for key, value in sorted(entity.attributes.items()):
+        props[property_name(key)] = value
+    return props
+
+
+def source_properties(source: Source) -> dict[str, Any]:
+    """Every written field of the source that has a value (lists for tuples), in model order."""
+    return written_fields(source)
+
+
+def statement_properties(statement: Statement, ontology: Ontology) -> dict[str, Any]:
+    """statement_id, relation, status, sources, the qualifiers that have a value, symmetric."""
+    props: dict[str, Any] = {"statement_id": statement.id, "relation": statement.relation,
+                             "status": statement.status, "sources": list(statement.sources)}
+    for key in optional_fields(Statement):
+        value = getattr(statement, key)
+        if value is not None:
+            props[key] = value
+    props["symmetric"] = ontology.relations[statement.relation].symmetric
+    return props
+
+
+def property_graph_rows(graph: KnowledgeGraph, ontology: Ontology | None = None, *,
+                        marker: dict[str, Any] | None = None, key_property: str | None = None,
+                        ) -> tuple[list[NodeRow], list[RelationshipRow]]:
+    """The projection as rows, nodes (entities then sources) and relationships each sorted by key.
+
+    `marker` properties are added to every node and relationship, and `key_property` names a
+    property that holds each node's key (the Neo4j sync marks what it writes this way).
+    """
+    import gc
+
+    ontology = ontology or load_ontology()
+    labels = {key: cls.neo4j_labels for key, cls in ontology.classes.items()}
+    types = {key: rel.neo4j_type for key, rel in ontology.relations.items()}
+    marker = marker or {}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small dicts, no cycles: the collector would only slow this down
+    try:
+        nodes = []
+        for entity in graph.sorted_entities():
+            props = entity_properties(entity)
+            props.update(marker)
+            if key_property:
+                props[key_property] = entity.id
+            nodes.append(NodeRow(entity.id, labels[entity.type], props))
+        for source in graph.sorted_sources():
+            key = SOURCE_PREFIX + source.id
+            props = source_properties(source)
+            props.update(marker)
+            if key_property:
+                props[key_property] = key
+            nodes.append(NodeRow(key, (SOURCE_LABEL,), props))
+        rels = []
+        for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
+            props = statement_properties(st, ontology)
+            props.update(marker)
+            rels.append(RelationshipRow(sid, types[st.relation], st.subject, st.object, props))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return nodes, rels
