@@ -131,7 +131,7 @@ def test_the_graph_sees_lazy_and_relative_imports():
     graph = import_graph(PACKAGE)
     assert "graphkit.model" in graph["graphkit.loader"]
     assert "graphkit.cypher.falkordb" in graph["graphkit.cypher"]  # imported inside run_cypher
-    assert "graphkit.errors" in graph["graphkit.cypher.dialect"]  # from ..errors import ...
+    assert "graphkit.ontology" in graph["graphkit.cypher.dialect"]  # from ..ontology import ...
 
 
 def _package(tmp_path: Path, files: dict[str, str]) -> Path:
