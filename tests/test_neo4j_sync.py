@@ -159,9 +159,10 @@ def test_seed_data_push_is_idempotent(backend):
 
 def test_bad_options(backend):
     graph = load(DATA / "bolt.yaml")
-    with pytest.raises(GraphkitError, match="graph name"):
+    # library misuse by a Python caller: ValueError, not a GraphkitError
+    with pytest.raises(ValueError, match="graph name"):
         sync_graph(backend, graph, graph_name=" ")
-    with pytest.raises(GraphkitError, match="batch size"):
+    with pytest.raises(ValueError, match="batch size"):
         sync_graph(backend, graph, batch_size=0)
 
 
@@ -240,7 +241,7 @@ def test_neo4j_schema_statements():
     assert ("CREATE INDEX graphkit_rel_partners_with_statement_id IF NOT EXISTS FOR ()-[r:`PARTNERS_WITH`]-() "
             "ON (r.statement_id)") in statements
     assert all("IF NOT EXISTS" in s for s in statements)
-    with pytest.raises(GraphkitError):
+    with pytest.raises(ValueError, match="cannot be a Cypher label"):
         schema_statements("neo4j", ["Bad Label"], [])
 
 
