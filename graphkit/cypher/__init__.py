@@ -14,7 +14,8 @@ The modules of this package, and what each may import (no cycles: tests/test_imp
 - sync.py: the Neo4j sync (graphkit.property_rows, dialect, statements);
 - script.py: the exported graph.cypher (graphkit.property_rows, dialect, statements);
 - falkordb.py, neo4j.py: the two backends (backend, dialect, sync);
-- this module: run_cypher and push_neo4j, which pick a backend, and the question pack.
+- this module: run_cypher and push_neo4j, which pick a backend, and the question pack
+  (queries/cypher, read by graphkit.pack).
 Nothing in the package imports this module; it imports the backends lazily.
 """
 from __future__ import annotations
