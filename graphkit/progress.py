@@ -15,8 +15,8 @@ every helper here is a no-op, so library code can report progress unconditionall
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
 
 def enabled(quiet: bool = False, stream=None) -> bool:
@@ -42,8 +42,7 @@ def progress_bar(description: str, total: int | None = None, *, quiet: bool = Fa
     if not enabled(quiet, stream):
         yield _noop
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
@@ -93,19 +92,20 @@ class BarSequence:
     def __init__(self, *, quiet: bool = False, stream=None):
         self.quiet = quiet
         self.stream = stream
-        self._current = None
+        self._current: AbstractContextManager[Callable[..., None]] | None = None
 
     def start(self, description: str, total: int | None = None) -> Callable[..., None]:
         self.close()
-        self._current = progress_bar(description, total, quiet=self.quiet, stream=self.stream)
-        return self._current.__enter__()
+        current = progress_bar(description, total, quiet=self.quiet, stream=self.stream)
+        self._current = current
+        return current.__enter__()
 
     def close(self) -> None:
         if self._current is not None:
             current, self._current = self._current, None
             current.__exit__(None, None, None)
 
-    def __enter__(self) -> "BarSequence":
+    def __enter__(self) -> BarSequence:
         return self
 
     def __exit__(self, *exc) -> None:

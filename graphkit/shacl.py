@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .errors import Problem
-from .model import KnowledgeGraph
+from .model import Entity, KnowledgeGraph, Source, Statement
 from .ontology import ontology_dir
 
 
@@ -37,7 +37,8 @@ def shacl_problems(graph: KnowledgeGraph, rdf_graph) -> list[Problem]:
 
 def _locations(graph: KnowledgeGraph) -> dict[str, tuple[str, int]]:
     out = {}
-    for item in (*graph.entities.values(), *graph.sources.values(), *graph.statements):
+    items: list[Entity | Source | Statement] = [*graph.entities.values(), *graph.sources.values(), *graph.statements]
+    for item in items:
         if item.location is not None:
             out[item.id] = (item.location.file, item.location.line)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from .model import Entity, KnowledgeGraph, Source, Statement
+from .model import AttributeValue, Entity, KnowledgeGraph, Source, Statement
 from .ontology import Ontology, load_ontology
 
 # Rough share of each class in a real AI-industry graph.
@@ -31,7 +31,7 @@ def generate(entities: int, statements: int | None = None, *, seed: int = 42,
     for i in range(entities):
         cls = "Market" if i < 3 else rng.choices(classes, weights)[0]
         entity_id = f"{cls.lower()}-{i}"
-        attributes = {}
+        attributes: dict[str, AttributeValue] = {}
         if cls == "AIModel":
             attributes = {"parameters": rng.randrange(10**8, 10**12), "released": f"{rng.randint(2018, 2025)}"}
         elif cls in ("Company", "ResearchLab"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 LAYOUTS = ("force", "circle")
 
@@ -73,7 +73,8 @@ def compute_layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]], layou
         left = min((p[0] for p in positions.values()), default=0)
         right = max((p[0] for p in positions.values()), default=0)
         width = max(right - left, 6 * SPACING)
-        x, y = left, max((p[1] for p in positions.values()), default=-SPACING) + SPACING
+        x: float = left
+        y: float = max((p[1] for p in positions.values()), default=-SPACING) + SPACING
         for i in isolated:
             # about 7 px per character at the page's label size, plus a gap
             step = max(SPACING * 0.8, 7.0 * len(labels.get(nodes[i], nodes[i])) + 24)
@@ -136,7 +137,7 @@ def _force(n: int, pairs: list[tuple[int, int]], iterations: int | None) -> tupl
     adjacency = _neighbours(n, pairs)
     xs = [0.0] * n
     ys = [0.0] * n
-    for node, (gx, gy) in zip(_bfs_order(n, adjacency), _spiral(n)):
+    for node, (gx, gy) in zip(_bfs_order(n, adjacency), _spiral(n), strict=True):
         xs[node] = gx * k
         ys[node] = gy * k
     if n == 1:
@@ -210,9 +211,9 @@ def _force(n: int, pairs: list[tuple[int, int]], iterations: int | None) -> tupl
                 xs[i] += fx[i] * step
                 ys[i] += fy[i] * step
         temperature *= cooling
-    cx = sum(xs) / n
-    cy = sum(ys) / n
-    return [x - cx for x in xs], [y - cy for y in ys]
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    return [x - mean_x for x in xs], [y - mean_y for y in ys]
 
 
 def _circle(nodes: list[str], groups: dict[str, str]) -> tuple[list[float], list[float]]:

@@ -27,7 +27,7 @@ from ..model import KnowledgeGraph
 from ..ontology import Ontology, load_ontology
 from .layout import LAYOUTS, compute_layout
 from .select import Selection, statement_window
-from .style import (DENIED_MARK, LANGUAGE_NAMES, LANGUAGES, UI_TEXT, class_style, status_style)
+from .style import DENIED_MARK, LANGUAGE_NAMES, LANGUAGES, UI_TEXT, class_style, status_style
 
 HERE = Path(__file__).parent
 DEFAULT_TITLE = "graphkit · AI industry knowledge graph"
@@ -41,7 +41,7 @@ _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _asset(name: str) -> str:
     return (HERE / name).read_text(encoding="utf-8")
 
@@ -105,20 +105,21 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
     market_counts = Counter(st.market or "" for st in statements)
     classes = []
     for key in [k for k in ontology.classes if k in type_counts] + sorted(set(type_counts) - set(ontology.classes)):
-        info = ontology.classes.get(key)
+        class_info = ontology.classes.get(key)
         shape, colour = class_style(ontology, key)
-        classes.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
+        classes.append({"key": key, "labels": _labels(class_info.labels) if class_info else {"en": key},
                         "shape": shape, "color": colour, "count": type_counts[key]})
     relations = []
     for key in sorted(relation_counts):
-        info = ontology.relations.get(key)
-        relations.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
-                          "symmetric": bool(info and info.symmetric), "count": relation_counts[key]})
+        relation_info = ontology.relations.get(key)
+        relations.append({"key": key, "labels": _labels(relation_info.labels) if relation_info else {"en": key},
+                          "symmetric": bool(relation_info and relation_info.symmetric),
+                          "count": relation_counts[key]})
     statuses = []
     ordered_statuses = [k for k in ontology.statuses if k in status_counts] + sorted(set(status_counts) - set(ontology.statuses))
     for key in ordered_statuses:
-        info = ontology.statuses.get(key)
-        statuses.append({"key": key, "labels": _labels(info.labels) if info else {"en": key},
+        status_info = ontology.statuses.get(key)
+        statuses.append({"key": key, "labels": _labels(status_info.labels) if status_info else {"en": key},
                          "style": status_style(key), "count": status_counts[key]})
     markets = []
     for key in sorted(market_counts, key=lambda m: (m == "", m)):
@@ -152,7 +153,7 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
             "wikidata": e.wikidata if e.wikidata and _WIKIDATA_ID.match(e.wikidata) else None,
             "attributes": attrs}))
     statement_rows = []
-    dates = set()
+    dates: set[str] = set()
     for st in statements:
         start, end = statement_window(st, graph)
         dates.update(d for d in (start, end) if d)
@@ -217,7 +218,7 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Onto
 
     net = Network(directed=True, cdn_resources="remote")  # writes nothing: only its data is used
     net.node_ids = _IdList()
-    degree = Counter()
+    degree: Counter[str] = Counter()
     for row in statement_rows:
         degree[row["subject"]] += 1
         degree[row["object"]] += 1
@@ -239,12 +240,13 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Onto
         pair = tuple(sorted((row["subject"], row["object"])))
         rank = pair_index[pair]
         pair_index[pair] += 1
-        extra = {}
+        edge_extra: dict[str, object] = {}
         if rank:
             # Alternate sides, growing: 1 -> +0.2, 2 -> -0.2, 3 -> +0.4... (CW relative to from->to).
             direction = "curvedCW" if (rank % 2 == 1) == (row["subject"] <= row["object"]) else "curvedCCW"
-            extra["smooth"] = {"enabled": True, "type": direction, "roundness": round(0.2 * ((rank + 1) // 2), 2)}
-        net.add_edge(row["subject"], row["object"], id=row["id"], **extra)
+            edge_extra["smooth"] = {"enabled": True, "type": direction,
+                                    "roundness": round(0.2 * ((rank + 1) // 2), 2)}
+        net.add_edge(row["subject"], row["object"], id=row["id"], **edge_extra)
     for edge in net.edges:
         edge.pop("arrows", None)  # pyvis adds "to" to every edge of a directed graph; page.js decides
 

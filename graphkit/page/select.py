@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import calendar
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..errors import GraphkitError, show
 from ..model import STATUSES, KnowledgeGraph, Statement, parse_partial_date
@@ -59,8 +59,8 @@ def statement_window(statement: Statement, graph: KnowledgeGraph) -> tuple[str |
     starts = []
     if statement.since:
         starts.append(first_day(statement.since))
-    dated = [first_day(graph.sources[s].date) for s in statement.sources
-             if s in graph.sources and graph.sources[s].date]
+    source_dates = [graph.sources[s].date for s in statement.sources if s in graph.sources]
+    dated = [first_day(date) for date in source_dates if date]
     if dated:
         starts.append(min(dated))
     start = max(starts) if starts else None
