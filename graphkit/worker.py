@@ -318,11 +318,14 @@ def graph_body(triples: Sequence, fmt: str, prefixes: Mapping[str, str] | None =
     if fmt == "turtle":
         text = "\n".join(str(t) for t in triples)
         used = {p: ns for p, ns in sorted((prefixes or {}).items()) if "<" + ns in text}
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+        lines = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8").split("\n")
+        head = sorted(line for line in lines if line.startswith("@prefix "))  # the engine's order varies
+        rest = [line for line in lines if not line.startswith("@prefix ")]
+        return "\n".join(head + rest).encode("utf-8")
     if fmt == "jsonld":
-        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
     if fmt == "rdfxml":
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""
     raise ValueError(f"unknown RDF format {fmt!r}")
 
 
@@ -367,6 +370,7 @@ def _child_main(conn, opener: Callable[[], Any], memory_bytes: int | None) -> No
             return
         if request is None:
             return
+        reply: tuple[Any, ...]
         try:
             reply = ("ok", _execute(store, request))
         except _Capped as exc:
@@ -466,8 +470,8 @@ class QueryWorker:
             raise ValueError(f"unknown worker context '{context}' (spawn or fork)")
         self.context_name = context
         self.start_timeout = start_timeout
-        self.process = None
-        self.conn = None
+        self.process: Any = None  # _SpawnedProcess | _ForkedProcess
+        self.conn: Any = None  # multiprocessing.connection.Connection
         self.ready = False
         self.restarts = 0  # processes replaced after a kill or a crash (for tests and logs)
         self.start()
@@ -603,9 +607,14 @@ class QueryWorker:
         if kind == "rows":
             raise TooManyRows(message)
         if kind == "syntax":
-            from .sparql import SparqlSyntaxError
+            from .errors import shorten
+            from .sparql import SparqlSyntaxError, locate_syntax_error
 
-            raise SparqlSyntaxError(f"SPARQL syntax error: {message}")
+            located = locate_syntax_error(request.query)
+            if located:  # rdflib's parser stops at the token that breaks the grammar
+                line, column, found = located
+                raise SparqlSyntaxError(f"SPARQL syntax error at line {line}, column {column}: {found}")
+            raise SparqlSyntaxError(f"SPARQL syntax error: {shorten(message)}")
         raise QueryError(f"query failed: {message}")
 
 

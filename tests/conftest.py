@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["plugins.falkordb", "plugins.oxigraph_server", "plugins.virtuoso"]
+pytest_plugins = ["plugins.falkordb", "plugins.oxigraph_server", "plugins.virtuoso", "plugins.graphkit_server"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seed_data"

@@ -122,7 +122,7 @@ def test_syntax_error_and_service_refused(worker):
     from graphkit.errors import GraphkitError
     from graphkit.sparql import SparqlSyntaxError
 
-    with pytest.raises(SparqlSyntaxError, match="1:1"):
+    with pytest.raises(SparqlSyntaxError, match="line 1, column 1"):
         worker.sparql("SELEC ?s WHERE { ?s ?p ?o }")
     with pytest.raises(GraphkitError, match="SERVICE"):
         worker.sparql("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")

@@ -1,0 +1,54 @@
+"""`graphkit serve`: the graph as a read-only web service (see docs/serve.md)."""
+from __future__ import annotations
+
+import click
+
+
+@click.command("serve")
+@click.argument("data", nargs=-1, type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 exposes the server to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="SPARQL worker processes (queries running at once).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop any query after this time (SPARQL: the worker is killed and replaced).")
+@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
+              help="Refuse answers with more rows (SELECT, Cypher) or triples (CONSTRUCT/DESCRIBE).")
+@click.option("--memory-mb", type=click.IntRange(0), default=2048, show_default=True,
+              help="Memory one SPARQL query may use (0: no limit).")
+@click.option("--max-body", type=click.IntRange(1024), default=1_000_000, show_default=True,
+              help="Largest request body, in bytes.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Allow cross-origin requests from ORIGIN (repeatable; '*' for any). Off by default.")
+@click.option("--reload", is_flag=True, help="Reload when the data files change.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the compiled store is written (default: ~/.cache/graphkit/serve).")
+@click.option("--base-iri", default="https://w3id.org/graphkit/", show_default=True,
+              help="Base IRI of entities, sources and statements.")
+@click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
+def serve(data, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, cache_dir, base_iri,
+          no_cypher, access_log):
+    """Serve the graph in DATA (YAML folders/files; default seed_data) over HTTP, read-only.
+
+    \b
+    /sparql          SPARQL 1.1 Protocol endpoint (JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD)
+    /queries/NAME    the question pack, parameters in the query string
+    /cypher          POST {"query": ..., "parameters": {...}}
+    /entity/ID       Linked Data pages (HTML, or RDF by content negotiation)
+    /                the explorer; /query the query page; /health
+    """
+    from ..serve import ServeConfig, run_server
+
+    paths = list(data) or ["seed_data"]
+    config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
+                         memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
+                         cache_dir=cache_dir, cypher=not no_cypher)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: the graph is readable by anyone who can reach this machine",
+                   err=True)
+    run_server(config, host=host, port=port, access_log=access_log)
+
+
+COMMANDS = (serve,)
