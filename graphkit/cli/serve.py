@@ -6,6 +6,8 @@ import click
 
 @click.command("serve")
 @click.argument("data", nargs=-1, type=click.Path())
+@click.option("-d", "--data", "data_options", multiple=True, type=click.Path(),
+              help="YAML file or directory (repeatable; default: seed_data). DATA arguments work too.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (0.0.0.0 exposes the server to the network).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port.")
@@ -28,7 +30,7 @@ import click
               help="Base IRI of entities, sources and statements.")
 @click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
-def serve(data, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, cache_dir, base_iri,
+def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, cache_dir, base_iri,
           no_cypher, access_log):
     """Serve the graph in DATA (YAML folders/files; default seed_data) over HTTP, read-only.
 
@@ -41,7 +43,7 @@ def serve(data, host, port, workers, timeout, max_rows, memory_mb, max_body, cor
     """
     from ..serve import ServeConfig, run_server
 
-    paths = list(data) or ["seed_data"]
+    paths = list(data_options) + list(data) or ["seed_data"]
     config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
                          memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
                          cache_dir=cache_dir, cypher=not no_cypher)
