@@ -78,8 +78,13 @@ def _parenthesized(name: str) -> list[str]:
 
 def _is_acronym(short: str, long: str) -> bool:
     """'CMU' of 'Carnegie Mellon University', 'MIT' of 'Massachusetts Institute of Technology'."""
-    letters = [c for c in short if c.isalpha()]
-    if len(letters) < 2 or not short.replace(".", "").replace("-", "").isupper():
+    if short.replace(".", "").replace("-", "").isupper():
+        letters = [c for c in short if c.isalpha()]
+    elif " " not in short.strip():
+        letters = [c for c in short if c.isupper()]  # "OpenBMB" of "Open Lab for Big Model Base"
+    else:
+        return False
+    if len(letters) < 2:
         return False
     initials = iter(w[0].casefold() for w in _tokens(long))
     return all(any(c.casefold() == i for i in initials) for c in letters)

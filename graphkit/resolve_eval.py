@@ -144,3 +144,23 @@ def cross_developer_merges(resolved: Resolved, aliases=None) -> list[dict]:
                     found.append({"node": node, "a": "/".join(left), "b": "/".join(right),
                                   "makers": [sorted(left_orgs), sorted(right_orgs)]})
     return found
+
+
+def foreign_hub_ids(resolved: Resolved) -> list[dict]:
+    """Nodes whose Hugging Face id belongs to an account that is not one of their developers
+    (a community copy's id on the official model)."""
+    from .importers.common import slugify
+    from .resolve import makers
+
+    maker_of = makers(resolved.merged)
+    found = []
+    for entity in resolved.merged.sorted_entities():
+        hf_id = entity.attributes.get("hf-id")
+        if not isinstance(hf_id, str) or "/" not in hf_id:
+            continue
+        author = slugify(hf_id.split("/", 1)[0])
+        account = resolved.final.get(("leaderboard", author), author)
+        developers = maker_of.get(entity.id, set())
+        if developers and account not in developers:
+            found.append({"node": entity.id, "hf-id": hf_id, "account": account, "developers": sorted(developers)})
+    return found

@@ -69,10 +69,21 @@ def _comparable(a: list[str], b: list[str]) -> bool:
                 return True
             from rapidfuzz import fuzz
 
-            if all(any(fuzz.ratio(p, q) >= 80 for q in extra_y) for p in extra_x) and \
-                    all(any(fuzz.ratio(p, q) >= 80 for q in extra_x) for p in extra_y):
+            def variant(p: str, q: str) -> bool:  # a spelling variant, not another word ("bloom"/"bloomz")
+                return fuzz.ratio(p, q) >= 80 and not (p.startswith(q) or q.startswith(p))
+
+            if all(any(variant(p, q) for q in extra_y) for p in extra_x) and \
+                    all(any(variant(p, q) for q in extra_x) for p in extra_y):
                 return True
     return False
+
+
+def _same_words(a: list[str], b: list[str]) -> bool:
+    """The same name up to case, punctuation, spacing and word order (a Hub id without its author)."""
+    from .resolve import token_key
+
+    return any(normalize_name(x.rsplit("/", 1)[-1]) == normalize_name(y.rsplit("/", 1)[-1])
+               or token_key(x) == token_key(y) for x in a for y in b)
 
 
 def _plain_words(text: str) -> set[str]:
@@ -113,6 +124,13 @@ class Suggestion:
                                                                                           or "same entity")}
             section = "same"
         body = dump_yaml({section: [item]}, "").decode("utf-8").lstrip("\n")
+        if self.decision == "keep apart" and any(e.startswith("same developer") for e in self.evidence):
+            # The same developer speaks for one thing: offer the merge too, commented out.
+            keep, other = (self.a, self.b_name) if self.a <= self.b else (self.b, self.a_name)
+            merge = {"same": [{"id": keep, "type": self.type, "names": [other],
+                               "why": "REVIEW: " + "; ".join(self.evidence)}]}
+            body += "# or, if they are one thing:\n" + "".join(
+                f"# {line}\n" for line in dump_yaml(merge, "").decode("utf-8").strip("\n").splitlines())
         return comment + "\n" + body
 
 
@@ -210,6 +228,9 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
             ea.attributes.get("hf-id", "").casefold() == str(eb.attributes.get("hf-id", "")).casefold()
         if not same_hub and not _comparable(names[a], names[b]):
             continue
+        if not (ea.type == eb.type or ontology.is_a(ea.type, eb.type) or ontology.is_a(eb.type, ea.type)) \
+                and kind_of[a] != "Organization":
+            continue  # a model and its dataset or product: the resolver never merges them
         similarity = max(fuzz.ratio(normalize_name(x), normalize_name(y)) for x in names[a] for y in names[b])
         similarity = max(similarity, max(fuzz.token_sort_ratio(x.casefold(), y.casefold())
                                          for x in names[a] for y in names[b]))
@@ -227,8 +248,11 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
                 against.append(f"different Hugging Face ids ({hf_a} vs {hf_b})")
                 score -= 0.3
         ma, mb = maker_of.get(a, set()), maker_of.get(b, set())
+        shared = {family(x) for x in ma} & {family(x) for x in mb}
+        if isinstance(hf_a, str) and isinstance(hf_b, str) and hf_a.casefold() != hf_b.casefold() \
+                and ma and mb and not shared:
+            continue  # two accounts' repositories (a copy): never merged by the rules, nothing to decide
         if ma and mb:
-            shared = {family(x) for x in ma} & {family(x) for x in mb}
             if shared:
                 evidence.append(f"same developer ({', '.join(sorted(shared))})")
                 score += 0.1
@@ -269,7 +293,8 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
             decision = "keep apart"
             relevance = similarity / 100
         elif len(evidence) > 1 or kind_of[a] == "Organization":
-            decision = "merge" if score >= 0.9 and len(evidence) > 1 else "review"
+            # "merge" only for the same name written differently; other near names need a look.
+            decision = "merge" if score >= 0.9 and len(evidence) > 1 and _same_words(names[a], names[b]) else "review"
             relevance = score
         else:
             decision = "review"

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from datasets import ALIASES, REPO, SEED, datasets_dir
 
+from datasets import ALIASES, REPO, SEED, datasets_dir
 from graphkit.resolve import load_aliases
-from graphkit.resolve_eval import cross_developer_merges, evaluate, load_pairs, resolve_datasets
+from graphkit.resolve_eval import cross_developer_merges, evaluate, foreign_hub_ids, load_pairs, resolve_datasets
 
 PAIRS = REPO / "tests" / "data" / "resolution" / "pairs.yaml"
 
@@ -43,6 +43,12 @@ def test_precision_and_recall_meet_the_targets(resolved):
 @pytest.mark.slow
 def test_no_merge_across_developers_on_the_merged_graph(resolved):
     assert cross_developer_merges(resolved, load_aliases(ALIASES)) == []
+
+
+@pytest.mark.slow
+def test_every_hub_id_is_its_developers_repository(resolved):
+    """No node carries a community copy's Hub id while an official developer made it."""
+    assert foreign_hub_ids(resolved) == []
 
 
 @pytest.mark.slow

@@ -104,7 +104,8 @@ def import_command(source, path, out_dir, merge_with, no_merge, aliases, fmt, qu
         click.echo(f"  resolution: {res['merges']} merges ({res['merges into reference']} into the reference data), "
                    f"{res['conflicts']} conflicts, {res['corroborated_statements']} facts already known, "
                    f"{res['dropped_statements'] - res['corroborated_statements']} facts dropped, "
-                   f"{res['ambiguous']} ambiguous names")
+                   f"{res['ambiguous']} ambiguous names, {res.get('candidates', 0)} merges stopped by a safeguard "
+                   f"(candidates; see graphkit resolve --suggest)")
         click.echo(f"  details: {outcome.out_dir / 'import-report.json'}")
 
 

@@ -46,8 +46,7 @@ def resolve_command(suggest, data, aliases, kinds, min_score, limit, fmt):
     """
     from .. import api
     from ..resolve import load_aliases
-    from ..resolve_suggest import load_candidates
-    from ..resolve_suggest import suggest as find
+    from ..resolve_suggest import load_candidates, suggest as find
 
     if not suggest:
         raise click.UsageError("nothing to do: give --suggest")
