@@ -109,29 +109,54 @@ class Suggestion:
                 "score": round(self.score, 3), "name_similarity": round(self.name_similarity, 1),
                 "decision": self.decision, "evidence": self.evidence, "against": self.against}
 
-    def yaml_snippet(self) -> str:
-        """The alias-file entry for the suggested decision (a `same` or an `apart` item)."""
-        from .importers.common import dump_yaml
+    @property
+    def section(self) -> str:
+        """The alias-file section the suggested decision goes to: `apart` or `same`."""
+        return "apart" if self.decision == "keep apart" else "same"
 
-        comment = f"# {self.a_name} ~ {self.b_name}: score {self.score:.2f} ({'; '.join(self.evidence + self.against)})"
+    def _merge_item(self, prefix: str) -> dict:
+        keep, other = (self.a, self.b_name) if self.a <= self.b else (self.b, self.a_name)
+        return {"id": keep, "type": self.type, "names": [other],
+                "why": prefix + ("; ".join(self.evidence) or "same entity")}
+
+    def yaml_item(self) -> str:
+        """The entry as a list item of its section (indented by two), with the evidence as a comment."""
+        comment = f"  # {self.a_name} ~ {self.b_name}: score {self.score:.2f} " \
+                  f"({'; '.join(self.evidence + self.against)})\n"
         if self.decision == "keep apart":
             item = {"ids": [self.a, self.b], "why": "; ".join(self.against) or "reviewed: two things"}
-            section = "apart"
         else:
-            keep, other = (self.a, self.b_name) if self.a <= self.b else (self.b, self.a_name)
-            item = {"id": keep, "type": self.type, "names": [other],
-                    "why": ("reviewed: " if self.decision == "merge" else "REVIEW: ") + ("; ".join(self.evidence)
-                                                                                          or "same entity")}
-            section = "same"
-        body = dump_yaml({section: [item]}, "").decode("utf-8").lstrip("\n")
+            item = self._merge_item("reviewed: " if self.decision == "merge" else "REVIEW: ")
+        text = comment + _indent(_dump([item]))
         if self.decision == "keep apart" and any(e.startswith("same developer") for e in self.evidence):
             # The same developer speaks for one thing: offer the merge too, commented out.
-            keep, other = (self.a, self.b_name) if self.a <= self.b else (self.b, self.a_name)
-            merge = {"same": [{"id": keep, "type": self.type, "names": [other],
-                               "why": "REVIEW: " + "; ".join(self.evidence)}]}
-            body += "# or, if they are one thing:\n" + "".join(
-                f"# {line}\n" for line in dump_yaml(merge, "").decode("utf-8").strip("\n").splitlines())
-        return comment + "\n" + body
+            text += "  # or, if they are one thing, under same:\n" + "".join(
+                f"  # {line}\n" for line in _dump([self._merge_item("REVIEW: ")]).splitlines())
+        return text
+
+    def yaml_snippet(self) -> str:
+        """The alias-file entry for the suggested decision (a `same` or an `apart` item)."""
+        return f"{self.section}:\n" + self.yaml_item()
+
+
+def suggestions_yaml(suggestions: list[Suggestion]) -> str:
+    """One YAML document: the merge suggestions under `same:`, the keep-apart ones under `apart:`."""
+    parts = []
+    for section in ("same", "apart"):
+        items = [s.yaml_item() for s in suggestions if s.section == section]
+        if items:
+            parts.append(f"{section}:\n" + "\n".join(items))
+    return "\n".join(parts)
+
+
+def _dump(data) -> str:
+    from .importers.common import dump_yaml
+
+    return dump_yaml(data, "").decode("utf-8").strip("\n") + "\n"
+
+
+def _indent(text: str) -> str:
+    return "".join(f"  {line}\n" for line in text.splitlines())
 
 
 def _kind(ontology: Ontology, type_key: str) -> str | None:
@@ -303,6 +328,7 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
             continue
         suggestions.append(Suggestion(a, b, ea.name, eb.name, kind_of[a] or "", score if not against else relevance,
                                       similarity, decision, evidence, against,
+                                      "Organization" if kind_of[a] == "Organization" else
                                       ea.type if ea.type == eb.type else _common_type(ontology, ea.type, eb.type)))
     suggestions.sort(key=lambda s: (-s.score, s.a, s.b))
     if limit is not None:

@@ -378,3 +378,63 @@ def test_suggestions_list_evidence_and_paste_ready_yaml():
     snippet = yaml.safe_load(widget.yaml_snippet())
     assert snippet == {"same": [{"id": "m1", "type": "AIModel", "names": ["Widget-7B"], "why": snippet["same"][0]["why"]}]}
     assert stats["pairs compared"] < len(g.entities) ** 2
+
+
+# ---------------------------------------------------------------------------------- the command
+
+def _cli_data(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "entities.yaml").write_text("""entities:
+  - {id: acme, type: Company, name: Acme}
+  - {id: widget-7b, type: AIModel, name: Widget 7B, attributes: {parameters: 7000000000, released: "2024-01"}}
+  - {id: widget-7b-hub, type: AIModel, name: acme/widget-7b, attributes: {hf-id: acme/widget-7b, parameters: 7200000000}}
+  - {id: calm, type: AIModel, name: CALM, attributes: {domain: robotics, released: "2023-08-06"}}
+  - {id: calm-2022, type: AIModel, name: CaLM, attributes: {domain: biology, released: "2022-12-19"}}
+""", encoding="utf-8")
+    (data / "sources.yaml").write_text("sources:\n  - {id: s, title: A source}\n", encoding="utf-8")
+    (data / "relations.yaml").write_text("""relations:
+  - {fact: acme develops widget-7b, status: imported, sources: [s]}
+  - {fact: acme develops widget-7b-hub, status: imported, sources: [s]}
+""", encoding="utf-8")
+    return data
+
+
+def test_resolve_suggest_prints_paste_ready_yaml(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    data = _cli_data(tmp_path)
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("same: []\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["resolve", "--suggest", "-d", str(data), "--aliases", str(aliases),
+                                       "--format", "yaml", "--min-score", "0.5"])
+    assert result.exit_code == 0, result.output
+    document = yaml.safe_load(result.output)
+    assert {"id": "widget-7b", "type": "AIModel", "names": ["acme/widget-7b"]}.items() <= document["same"][0].items()
+    assert document["apart"][0]["ids"] == ["calm", "calm-2022"]
+    assert "different domains (robotics vs biology)" in document["apart"][0]["why"]
+    # A keep-apart decision in the alias file silences the pair.
+    aliases.write_text("apart:\n  - ids: [calm, calm-2022]\n    why: two models\n", encoding="utf-8")
+    again = CliRunner().invoke(main, ["resolve", "--suggest", "-d", str(data), "--aliases", str(aliases),
+                                      "--format", "json", "--min-score", "0.5"])
+    pairs = [(s["a"], s["b"]) for s in __import__("json").loads(again.output)["suggestions"]]
+    assert ("calm", "calm-2022") not in pairs and ("widget-7b", "widget-7b-hub") in pairs
+
+
+def test_resolve_without_suggest_or_with_a_bad_alias_file_is_a_clear_error(tmp_path):
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    data = _cli_data(tmp_path)
+    result = CliRunner().invoke(main, ["resolve", "-d", str(data)])
+    assert result.exit_code == 2 and "give --suggest" in result.output
+    bad = tmp_path / "aliases.yaml"
+    bad.write_text("apart:\n  - ids: [calm]\n    why: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["resolve", "--suggest", "-d", str(data), "--aliases", str(bad)])
+    # Invalid data (here the alias file) exits 1, with the file and line.
+    assert result.exit_code == 1 and "needs two different ids" in result.output and "Traceback" not in result.output
+    assert f"{bad}:2" in result.output

@@ -46,7 +46,7 @@ def resolve_command(suggest, data, aliases, kinds, min_score, limit, fmt):
     """
     from .. import api
     from ..resolve import load_aliases
-    from ..resolve_suggest import load_candidates, suggest as find
+    from ..resolve_suggest import load_candidates, suggest as find, suggestions_yaml
 
     if not suggest:
         raise click.UsageError("nothing to do: give --suggest")
@@ -72,10 +72,10 @@ def resolve_command(suggest, data, aliases, kinds, min_score, limit, fmt):
     if fmt == "yaml":
         click.echo(f"# graphkit resolve --suggest: {len(suggestions)} suggestions from {stats['entities']} entities, "
                    f"{stats['pairs compared']} pairs compared in {stats['suggest seconds']} s.")
-        click.echo("# Review each one; paste `same` items under `same:` and `apart` items under `apart:`.")
-        for s in suggestions:
-            click.echo("")
-            click.echo(s.yaml_snippet().rstrip("\n"))
+        click.echo("# Review each one, then move it into resolution/aliases.yaml (same: merges, apart: keep-apart).")
+        text = suggestions_yaml(suggestions)
+        if text:
+            click.echo(text.rstrip("\n"))
         return
     from rich.console import Console
     from rich.table import Table
