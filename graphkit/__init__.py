@@ -54,10 +54,27 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import BuildResult, build, check, export, load, validate
-    from .errors import GraphkitError, Problem, ValidationError
-    from .exports import serialize
-    from .loader import load_yaml
-    from .model import STATUSES, Entity, KnowledgeGraph, Source, Statement
-    from .ontology import load_ontology
-    from .rdf import build_rdf, load_turtle
+    # For type checkers and editors: the same names, imported eagerly (`name as name` marks a re-export).
+    from .api import (
+        BuildResult as BuildResult,
+        build as build,
+        check as check,
+        export as export,
+        load as load,
+        validate as validate,
+    )
+    from .cypher import run_cypher as run_cypher
+    from .errors import GraphkitError as GraphkitError, Problem as Problem, ValidationError as ValidationError
+    from .exports import serialize as serialize
+    from .loader import load_yaml as load_yaml
+    from .model import (
+        STATUSES as STATUSES,
+        Entity as Entity,
+        KnowledgeGraph as KnowledgeGraph,
+        Source as Source,
+        Statement as Statement,
+    )
+    from .ontology import load_ontology as load_ontology
+    from .page import render_page as render_page, write_page as write_page
+    from .rdf import build_rdf as build_rdf, load_turtle as load_turtle
+    from .sparql import run_sparql as run_sparql

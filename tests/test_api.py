@@ -23,6 +23,17 @@ def test_public_names_are_pinned():
     assert sorted(dir(graphkit)) == dir(graphkit) and set(graphkit.__all__) <= set(dir(graphkit))
 
 
+def test_type_checkers_see_every_public_name_where_it_is_defined():
+    """The `if TYPE_CHECKING:` imports of graphkit/__init__.py name the same objects as the lazy table."""
+    import ast
+
+    tree = ast.parse((ROOT / "graphkit" / "__init__.py").read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING")
+    eager = {alias.asname or alias.name: f"graphkit.{node.module}" for node in block.body
+             if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert eager == {name: graphkit._EXPORTS[name] for name in graphkit.__all__}
+
+
 def test_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         graphkit.no_such_name  # noqa: B018
