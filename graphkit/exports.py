@@ -60,8 +60,10 @@ def serialize(graph: KnowledgeGraph, fmt: str = "turtle", base_iri: str = DEFAUL
         return _turtle_header() + b"\n".join(prefixes) + b"\n\n" + b"\n".join(rest)
     if fmt == "ntriples":
         # Sorted lines: N-Triples is for diffs and line tools, order by subject then predicate.
-        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
-        return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+        # Split on "\n" only: str.splitlines() would also break lines at U+2028, U+0085... that
+        # N-Triples keeps unescaped inside literals.
+        lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")
+        return b"\n".join(sorted(line for line in lines if line)) + b"\n"
     if fmt == "jsonld":
         return _jsonld(triples)
     raise ValueError(f"unknown export format '{fmt}' (known: {', '.join(EXPORT_FORMATS)})")

@@ -6,15 +6,18 @@ and raises one ValidationError.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
-from .errors import Problem, ValidationError
+from .errors import Problem, ValidationError, shorten, show
 from .model import (
-    DATE_PATTERN,
     ID_PATTERN,
     STATEMENT_ENDS,
     Entity,
@@ -55,13 +58,28 @@ class LineList(list):
     line = 0
 
 
+#: How many nodes YAML aliases may add to a file beyond the nodes written in it: a few
+#: hundred bytes of nested aliases (the "billion laughs" shape) would otherwise expand to
+#: billions of values. Real files use aliases for shared defaults, far below this.
+MAX_ALIAS_EXPANSION = 100_000
+#: Deepest nesting of mappings and sequences (graphkit files need 5 levels).
+MAX_DEPTH = 64
+_INT64 = 2**63
+#: Characters no text value may hold: C0 and C1 controls other than tab, newline and carriage
+#: return (they break line-based formats and C string APIs), and non-characters.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 class _Loader(_BaseLoader):
     """Safe loader that keeps line numbers, reports duplicate keys and does not turn
-    `2025-02-30` into a crash: dates stay strings and are checked by graphkit."""
+    `2025-02-30` into a crash: dates stay strings and are checked by graphkit. Scalars that no
+    export can write (NaN, infinities, integers beyond 64 bits, control characters) are
+    reported where they are written."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
+        self.scalar_problems: list[tuple[int, str]] = []
 
 
 # Drop the timestamp resolver: PyYAML would raise on an invalid date before we can locate it.
@@ -70,18 +88,26 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    # Keys written in this mapping (not brought in by a `<<` merge): a key written twice is a
+    # duplicate; a written key that overrides a merged one is what merge keys are for.
+    own = {id(key_node) for key_node, _ in node.value if key_node.tag != _MERGE_TAG}
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    written: set = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
-            key = str(key)
-        if key in result:
-            loader.duplicate_keys.append((key_node.start_mark.line + 1, f"duplicate key '{key}'"))
+            key = show(key)
+        if id(key_node) in own:
+            if key in written:
+                loader.duplicate_keys.append((key_node.start_mark.line + 1, f"duplicate key {show(key)}"))
+            written.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -93,31 +119,173 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+class _Reported(str):
+    """A scalar that was already reported as a problem where it is written (its YAML text):
+    later checks skip it rather than report it twice."""
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode):
+    value = loader.construct_yaml_float(node)
+    if math.isfinite(value):
+        return value
+    loader.scalar_problems.append((node.start_mark.line + 1, f"{show(node.value)} is not a finite number: NaN and "
+                                                             "infinities cannot be exported (quote it if it is text)"))
+    return _Reported(node.value)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode):
+    value = loader.construct_yaml_int(node)
+    if -_INT64 <= value < _INT64:
+        return value
+    loader.scalar_problems.append((node.start_mark.line + 1, f"{show(node.value)} is out of the range of a "
+                                                             "64-bit integer (quote it if it is text)"))
+    return _Reported(node.value)
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    if value.isascii() and value.isprintable():  # most values: nothing to look for
+        return value
+    bad = _BAD_CHARS.search(value)
+    if bad is None:
+        return value
+    loader.scalar_problems.append((node.start_mark.line + 1, f"text holds the control character "
+                                                             f"U+{ord(bad.group()):04X} (in {show(value, 60)}): remove it"))
+    return _BAD_CHARS.sub("\ufffd", value)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+class _NodeProblem(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+        self.message = message
+
+
+def _check_nodes(root: yaml.Node) -> tuple[int, str] | None:
+    """Walk the composed document once (each mapping and list once, recursion bounded by
+    MAX_DEPTH): (line, message) if its aliases are recursive, expand to more than
+    MAX_ALIAS_EXPANSION extra values, or nesting is deeper than MAX_DEPTH. This bounds all later
+    work on the document. Aliases of scalars are not counted: each costs an alias in the text."""
+    sizes: dict[int, int] = {}  # id(node) -> values in it when its aliases are expanded
+    active: set[int] = set()
+    extra = 0
+    scalar = yaml.ScalarNode
+
+    def walk(node: yaml.Node, depth: int) -> int:
+        nonlocal extra
+        if depth > MAX_DEPTH:
+            raise _NodeProblem(node, f"mappings and lists nested deeper than {MAX_DEPTH} levels")
+        active.add(id(node))
+        size = 1
+        pairs = node.value if isinstance(node, yaml.MappingNode) else ((child,) for child in node.value)
+        for pair in pairs:
+            for child in pair:
+                if type(child) is scalar:
+                    size += 1
+                    continue
+                known = sizes.get(id(child))
+                if known is None:
+                    if id(child) in active:
+                        raise _NodeProblem(child, "a YAML alias refers to a mapping or list that contains it")
+                    size += walk(child, depth + 1)
+                    continue
+                extra += known  # an alias of a mapping or list seen before
+                size += known
+                if extra > MAX_ALIAS_EXPANSION:
+                    raise _NodeProblem(node, f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+                                             "(a \"billion laughs\" document?): write the values out, or use fewer "
+                                             "nested aliases")
+        active.discard(id(node))
+        sizes[id(node)] = size
+        return size
+
+    if type(root) is scalar:
+        return None
+    try:
+        walk(root, 1)
+    except _NodeProblem as problem:
+        return problem.line, problem.message
+    return None
+
+
+def _decode(raw: bytes) -> tuple[str | None, tuple[int, str] | None]:
+    """The text of a file that must be UTF-8, or (None, (line, message)) saying why it is not."""
+    for bom, name in ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+                      (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16")):
+        if raw.startswith(bom):
+            return None, (1, f"the file is {name} text; graphkit reads UTF-8: save it as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        if raw[1:200:2].count(0) > 40 or raw[0:200:2].count(0) > 40:
+            return None, (1, "the file looks like UTF-16 text (no byte order mark); graphkit reads UTF-8: "
+                             "save it as UTF-8")
+        line, column = _position(raw, nul)
+        return None, (line, f"column {column}: a NUL byte (is this a binary file?)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        return None, (line, f"column {column}: byte 0x{raw[exc.start]:02X} is not UTF-8 (a file in Latin-1 or "
+                            "Windows-1252?): save it as UTF-8")
+
+
+def _position(data: bytes | str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of an offset."""
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    start = data.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return data.count(newline, 0, offset) + 1, offset - start + 1  # type: ignore[arg-type]
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML file; return its data (or None) and its syntax problems."""
+    """Parse one YAML file; return its data (or None) and its problems, each located.
+
+    Bounded: the aliases of a file may add at most MAX_ALIAS_EXPANSION values, nesting stops at
+    MAX_DEPTH, and no message quotes more than a short piece of a value.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(display, 0, f"cannot read file: {exc}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 0, f"cannot read file: {exc.strerror or exc}")]
+    text, problem = _decode(raw)
+    if text is None or problem is not None:
+        line, message = problem or (0, "cannot decode the file")
+        return None, [Problem(display, line, message)]
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        found = _check_nodes(node)
+        if found is not None:
+            return None, [Problem(display, *found)]
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        message = f"YAML syntax error: {exc.problem or exc}"
+        message = f"YAML syntax error: {shorten(exc.problem or exc)}"
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+            message += f" ({shorten(exc.context)} at line {exc.context_mark.line + 1})"
         return None, [Problem(display, line, message)]
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        char = text[exc.position] if 0 <= exc.position < len(text) else ""
+        what = f"the character U+{ord(char):04X}" if char else "a character"
+        return None, [Problem(display, line, f"column {column}: {what} is not allowed in YAML (a control "
+                                             "character or a binary file?)")]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, 0, f"YAML error: {exc}")]
+        return None, [Problem(display, 0, f"YAML error: {shorten(str(exc))}")]
     finally:
         loader.dispose()
-    return data, [Problem(display, line, msg) for line, msg in loader.duplicate_keys]
+    return data, [Problem(display, line, msg) for line, msg in loader.duplicate_keys + loader.scalar_problems]
 
 
 def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -132,12 +300,19 @@ def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 class _FileReader:
-    """Turns the data of one file into model objects, collecting problems."""
+    """Turns the data of one file into model objects, collecting problems.
 
-    def __init__(self, display: str, ontology: Ontology, problems: list[Problem]):
+    Every value is checked and every problem of an item is reported, even when an earlier one
+    already makes the item unusable: facts that cannot become statements are kept as
+    PartialFacts so that their references (entities, sources, market) are checked too.
+    """
+
+    def __init__(self, display: str, ontology: Ontology, problems: list[Problem],
+                 partial_facts: list[PartialFact] | None = None):
         self.file = display
         self.ontology = ontology
         self.problems = problems
+        self.partial_facts = partial_facts if partial_facts is not None else []
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -149,7 +324,7 @@ class _FileReader:
                 self.problem(item.line, f"missing '{key}'")
             return None
         if isinstance(value, (dict, list)):
-            self.problem(item.line_of(key), f"'{key}' must be text, not a {type(value).__name__}")
+            self.problem(item.line_of(key), f"'{key}' must be text, not a {_kind(value)}")
             return None
         value = str(value).strip()
         if required and not value:
@@ -159,9 +334,9 @@ class _FileReader:
 
     def identifier(self, item: LineDict, key: str = "id", required: bool = True) -> str | None:
         value = self.text(item, key, required)
-        if value is not None and not ID_PATTERN.match(value):
+        if value is not None and not valid_id(value):
             self.problem(item.line_of(key),
-                         f"'{value}' is not a valid id (lowercase letters, digits, '.', '_', '-')")
+                         f"{show(value)} is not a valid id (lowercase letters, digits, '.', '_', '-')")
             return None
         return value
 
@@ -170,7 +345,7 @@ class _FileReader:
         if value is None:
             return None
         try:
-            return parse_partial_date(value)
+            return check_date(value)
         except ValueError as exc:
             self.problem(item.line_of(key), f"bad date in '{key}': {exc}")
             return None
@@ -182,8 +357,8 @@ class _FileReader:
         values = value if isinstance(value, list) else [value]
         out = []
         for v in values:
-            if isinstance(v, (dict, list)) or v is None or not ID_PATTERN.match(str(v)):
-                self.problem(item.line_of(key), f"'{key}' must list ids, got {v!r}")
+            if isinstance(v, (dict, list)) or v is None or not valid_id(str(v)):
+                self.problem(item.line_of(key), f"'{key}' must list ids, got {show(v)}")
             else:
                 out.append(str(v))
         return tuple(out)
@@ -191,8 +366,8 @@ class _FileReader:
     def unknown_keys(self, item: LineDict, allowed: set[str], what: str) -> None:
         for key in item:
             if key not in allowed:
-                self.problem(item.line_of(key),
-                             f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
+                self.problem(item.line_of(key), f"unknown key {show(key)} in {what}"
+                                                f"{_did_you_mean(key, allowed)} (allowed: {', '.join(sorted(allowed))})")
 
     def mapping_items(self, data: LineDict, key: str) -> list[LineDict]:
         items = data.get(key)
@@ -207,8 +382,15 @@ class _FileReader:
                 good.append(entry)
             else:
                 self.problem(getattr(items, "line", data.line_of(key)),
-                             f"each item of '{key}' must be a mapping, got {entry!r}")
+                             f"each item of '{key}' must be a mapping, got {show(entry)}")
         return good
+
+    def known(self, item: LineDict, key: str, value: str, table, kind: str) -> bool:
+        if value in table:
+            return True
+        self.problem(item.line_of(key), f"unknown {kind} {show(value)}{_did_you_mean(value, table)} "
+                                        f"(known: {', '.join(table)})")
+        return False
 
     # ------------------------------------------------------------------ entities
     def entity(self, item: LineDict) -> Entity | None:
@@ -216,9 +398,7 @@ class _FileReader:
         entity_id = self.identifier(item)
         type_key = self.text(item, "type", required=True)
         name = self.text(item, "name", required=True)
-        if type_key is not None and type_key not in self.ontology.classes:
-            self.problem(item.line_of("type"),
-                         f"unknown entity type '{type_key}' (known: {', '.join(self.ontology.classes)})")
+        if type_key is not None and not self.known(item, "type", type_key, self.ontology.classes, "entity type"):
             type_key = None
         labels = {}
         raw_labels = item.get("labels") or {}
@@ -226,9 +406,9 @@ class _FileReader:
             self.problem(item.line_of("labels"), "'labels' must map a language tag to a label")
         else:
             for lang, label in raw_labels.items():
-                if not isinstance(lang, str) or not _LANG.match(lang) or not isinstance(label, str):
+                if not isinstance(lang, str) or not valid_language(lang) or not isinstance(label, str):
                     self.problem(raw_labels.line_of(lang) if isinstance(raw_labels, LineDict) else item.line,
-                                 f"bad label {lang!r}: {label!r} (use a language tag such as fr or zh)")
+                                 f"bad label {show(lang)}: {show(label)} (use a language tag such as fr or zh)")
                 else:
                     labels[lang] = label.strip()
         aliases = item.get("aliases") or []
@@ -237,14 +417,16 @@ class _FileReader:
             aliases = []
         wikidata = self.text(item, "wikidata")
         if wikidata is not None and not _WIKIDATA.match(wikidata):
-            self.problem(item.line_of("wikidata"), f"'{wikidata}' is not a Wikidata item id (Q followed by digits)")
+            self.problem(item.line_of("wikidata"),
+                         f"{show(wikidata)} is not a Wikidata item id (Q followed by digits)")
             wikidata = None
+        description = self.text(item, "description")
         attributes = self.attributes(item)
-        if None in (entity_id, type_key, name):
+        if entity_id is None or type_key is None or name is None:
             return None
         # aliases are a set: sorted, so the model is the same whichever order they were written in
         return Entity(entity_id, type_key, name, labels, tuple(sorted({str(a) for a in aliases})), wikidata,
-                      self.text(item, "description"), attributes, Location(self.file, item.line))
+                      description, attributes, Location(self.file, item.line))
 
     def attributes(self, item: LineDict) -> dict:
         raw = item.get("attributes")
@@ -258,9 +440,10 @@ class _FileReader:
             line = raw.line_of(key)
             info = self.ontology.attributes.get(key)
             if info is None:
-                self.problem(line, f"unknown attribute '{key}' (known: {', '.join(self.ontology.attributes)})")
+                self.problem(line, f"unknown attribute {show(key)}{_did_you_mean(key, self.ontology.attributes)} "
+                                   f"(known: {', '.join(self.ontology.attributes)})")
                 continue
-            if value is None:
+            if value is None or isinstance(value, _Reported):
                 continue
             try:
                 out[key] = coerce_attribute(info.value_type, value)
@@ -275,11 +458,12 @@ class _FileReader:
         title = self.text(item, "title", required=True)
         url = self.text(item, "url")
         if url is not None and not is_http_url(url):
-            self.problem(item.line_of("url"), f"'{url}' is not an http(s) URL")
+            self.problem(item.line_of("url"), f"{show(url)} is not an http(s) URL (an IRI without spaces, "
+                                              "quotes, brackets or a second '#')")
             url = None
         language = self.text(item, "language")
-        if language is not None and not _LANG.match(language):
-            self.problem(item.line_of("language"), f"'{language}' is not a language tag")
+        if language is not None and not valid_language(language):
+            self.problem(item.line_of("language"), f"{show(language)} is not a language tag")
             language = None
         source = Source(source_id or "", title or "", self.identifier(item, "publisher", required=False),
                         url, self.date(item, "date"), language, tuple(sorted(set(self.id_list(item, "cites")))),
@@ -307,35 +491,40 @@ class _FileReader:
         merged.line = item.line
         item = merged
 
+        subject: str | None = None
+        relation: str | None = None
+        obj: str | None = None
         if "fact" in item:
+            fact = item["fact"]
             if any(k in item for k in ("subject", "relation", "object")):
                 self.problem(item.line, "use either 'fact' or 'subject'/'relation'/'object', not both")
-                return None
-            parts = str(item["fact"]).split()
-            if len(parts) != 3:
-                self.problem(item.line_of("fact"),
-                             f"'fact' must read 'SUBJECT RELATION OBJECT', got {item['fact']!r}")
-                return None
-            subject, relation, obj = parts
-            for value in (subject, obj):
-                if not ID_PATTERN.match(value):
-                    self.problem(item.line_of("fact"), f"'{value}' is not a valid id")
-                    return None
+            elif isinstance(fact, (dict, list)) or fact is None:
+                self.problem(item.line_of("fact"), f"'fact' must read 'SUBJECT RELATION OBJECT', got {show(fact)}")
+            else:
+                parts = str(fact).split()
+                if len(parts) != 3:
+                    self.problem(item.line_of("fact"),
+                                 f"'fact' must read 'SUBJECT RELATION OBJECT', got {show(fact)}")
+                else:
+                    subject, relation, obj = parts
+                    for value in (subject, obj):
+                        if not valid_id(value):
+                            self.problem(item.line_of("fact"), f"{show(value)} is not a valid id")
+                    subject = subject if valid_id(subject) else None
+                    obj = obj if valid_id(obj) else None
         else:
             subject = self.identifier(item, "subject")
             relation = self.text(item, "relation", required=True)
             obj = self.identifier(item, "object")
         status = self.text(item, "status", required=True)
-        if status is not None and status not in self.ontology.statuses:
-            self.problem(item.line_of("status"),
-                         f"unknown status '{status}' (known: {', '.join(self.ontology.statuses)})")
+        if status is not None and not self.known(item, "status", status, self.ontology.statuses, "status"):
             status = None
         rel_info = None
         if relation is not None:
             rel_info = self.ontology.relations.get(relation)
             if rel_info is None:
-                self.problem(item.line_of("fact" if "fact" in item else "relation"),
-                             f"unknown relation '{relation}' (known: {', '.join(self.ontology.relations)})")
+                self.known(item, "fact" if "fact" in item else "relation", relation, self.ontology.relations,
+                           "relation")
         if "source" in item and "sources" in item:
             self.problem(item.line_of("source"), "use either 'source' or 'sources', not both")
         sources = self.id_list(item, "sources") + self.id_list(item, "source")
@@ -345,61 +534,125 @@ class _FileReader:
         if since and until and _date_key(since) > _date_key(until):
             self.problem(item.line_of("until"), f"'until' ({until}) is before 'since' ({since})")
         market = self.identifier(item, "market", required=False)
-        if None in (subject, obj, status, rel_info) or not sources:
+        note, quote = self.text(item, "note"), self.text(item, "quote")
+        location = Location(self.file, item.line)
+        if subject is None or obj is None or status is None or relation is None or rel_info is None or not sources:
+            # unusable, but what it refers to is still checked (all problems at once)
+            self.partial_facts.append(PartialFact(location, subject, relation if rel_info else None, obj,
+                                                  tuple(sources), market))
             return None
         return Statement(subject, relation, obj, status, tuple(sorted(set(sources))), market, since, until,
-                         self.text(item, "note"), self.text(item, "quote"), symmetric=rel_info.symmetric,
-                         location=Location(self.file, item.line))
+                         note, quote, symmetric=rel_info.symmetric, location=location)
 
 
-import re as _re  # noqa: E402  (kept next to their only users)
+@dataclass(frozen=True)
+class PartialFact:
+    """What a fact that could not become a statement refers to (None where unusable)."""
 
-_LANG = _re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-_WIKIDATA = _re.compile(r"^Q[1-9][0-9]*$")
+    location: Location
+    subject: str | None
+    relation: str | None  # a relation the ontology knows, or None
+    object: str | None
+    sources: tuple[str, ...]
+    market: str | None
+
+
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+MAX_ID_LENGTH = 200
+
+
+def _kind(value: object) -> str:
+    return "mapping" if isinstance(value, dict) else "list" if isinstance(value, list) else type(value).__name__
+
+
+def valid_id(text: str) -> bool:
+    return len(text) <= MAX_ID_LENGTH and ID_PATTERN.match(text) is not None
+
+
+def valid_language(text: str) -> bool:
+    return len(text) <= 35 and _LANG.match(text) is not None
+
+
+def _did_you_mean(value: object, known) -> str:
+    import difflib
+
+    if not isinstance(value, str) or len(value) > 100:
+        return ""
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def is_http_url(text: str) -> bool:
-    """An absolute http(s) URL that can be written as an IRI without escaping."""
-    return text.startswith(("http://", "https://")) and not any(c in text for c in ' <>"{}|\\^`\n\t')
+    """An absolute http(s) URL that every export can write: a valid IRI (checked by the RDF
+    library that writes the exports) without characters that need escaping."""
+    if not text.startswith(("http://", "https://")) or any(c in text for c in ' <>"{}|\\^`\n\t'):
+        return False
+    if len(text) > 4000:
+        return False
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _date_key(text: str) -> str:
     return (text + "-00-00")[:10]
 
 
+def check_date(text: str) -> str:
+    """`text` if it is a valid partial date; ValueError with a short message otherwise."""
+    if len(text) > 10:
+        raise ValueError(f"{show(text)} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return parse_partial_date(text)
+
+
 def coerce_attribute(value_type: str, value: Any):
-    """Check and convert an attribute value to its ontology type; raise ValueError if it does not fit."""
+    """Check and convert an attribute value to its ontology type; raise ValueError if it does not
+    fit or if an export could not write it (NaN, infinities, integers beyond 64 bits)."""
     if isinstance(value, (dict, list)):
-        raise ValueError(f"expected a single {value_type}, got a {type(value).__name__}")
+        raise ValueError(f"expected a single {value_type}, got a {_kind(value)}")
     if value_type == "date":
-        return parse_partial_date(str(value))
+        return check_date(str(value))
     if value_type == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
+            if isinstance(value, float) and value.is_integer() and abs(value) < _INT64:
                 return int(value)
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise ValueError(f"expected a whole number, got {show(value)}")
+        if not -_INT64 <= value < _INT64:
+            raise ValueError(f"{show(value)} is out of the range of a 64-bit integer")
         return value
     if value_type == "number":
         if isinstance(value, str):  # YAML 1.1 reads 1.5e11 (no dot) as text
             try:
+                if len(value) > 100:
+                    raise ValueError
                 value = float(value)
             except ValueError:
-                raise ValueError(f"expected a number, got {value!r}") from None
-            return int(value) if value.is_integer() and abs(value) < 2**63 else value
+                raise ValueError(f"expected a number, got {show(value)}") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"expected a number, got {value!r}")
+            raise ValueError(f"expected a number, got {show(value)}")
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(f"{value} is not a finite number (NaN and infinities cannot be exported)")
+            return int(value) if value.is_integer() and abs(value) < _INT64 else value
+        if not -_INT64 <= value < _INT64:
+            return float(value)
         return value
     if value_type == "boolean":
         if not isinstance(value, bool):
-            raise ValueError(f"expected true or false, got {value!r}")
+            raise ValueError(f"expected true or false, got {show(value)}")
         return value
     if value_type == "uri":
         text = str(value)
         if not is_http_url(text):
-            raise ValueError(f"expected an http(s) URL, got {value!r}")
+            raise ValueError(f"expected an http(s) URL, got {show(value)}")
         return text
     if isinstance(value, bool):
-        raise ValueError(f"expected text, got {value!r}")
+        raise ValueError(f"expected text, got {show(value)}")
     return str(value)
 
 
@@ -413,6 +666,7 @@ def load_yaml(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, ontolog
         paths = [paths]
     ontology = ontology or load_ontology()
     problems: list[Problem] = []
+    partial_facts: list[PartialFact] = []
     graph = KnowledgeGraph()
     files = yaml_files(paths)
     if not files:
@@ -430,7 +684,7 @@ def load_yaml(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, ontolog
             problems.append(Problem(display, 1, "a graphkit YAML file is a mapping with 'entities', "
                                                 "'sources' and/or 'relations'"))
             continue
-        reader = _FileReader(display, ontology, problems)
+        reader = _FileReader(display, ontology, problems, partial_facts)
         reader.unknown_keys(data, TOP_KEYS, "a graphkit file")
         for item in reader.mapping_items(data, "entities"):
             entity = reader.entity(item)
@@ -445,7 +699,12 @@ def load_yaml(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, ontolog
             statement = reader.statement(item, defaults)
             if statement is not None:
                 graph.statements.append(statement)
-    problems.extend(check_graph(graph, ontology))
+    hints = [MAX_HINTS]
+    problems.extend(check_graph(graph, ontology, hints=hints))
+    for fact in partial_facts:
+        problems.extend(_reference_problems(graph, ontology, (fact.location.file, fact.location.line),
+                                            fact.subject, fact.relation, fact.object, fact.sources, fact.market,
+                                            hints))
     if problems:
         raise ValidationError(problems)
     return graph
@@ -468,7 +727,12 @@ def _add_unique(table: dict, item, what: str, problems: list[Problem]) -> None:
     table[item.id] = item
 
 
-def check_graph(graph: KnowledgeGraph, ontology: Ontology | None = None) -> list[Problem]:
+#: "did you mean" hints for unknown entities per load (each one scans every name)
+MAX_HINTS = 20
+
+
+def check_graph(graph: KnowledgeGraph, ontology: Ontology | None = None, *,
+                hints: list[int] | None = None) -> list[Problem]:
     """Cross-reference checks on a whole graph: dangling ids, domain and range, duplicates."""
     ontology = ontology or load_ontology()
     problems: list[Problem] = []
@@ -489,30 +753,51 @@ def check_graph(graph: KnowledgeGraph, ontology: Ontology | None = None) -> list
                 problems.append(Problem(*where(source), f"source '{source.id}' cites unknown source '{cited}'"))
 
     seen: dict[tuple, Statement] = {}
+    hints = [MAX_HINTS] if hints is None else hints
     for st in graph.statements:
-        rel = ontology.relations[st.relation]
-        for role, entity_id, allowed in (("subject", st.subject, rel.domain), ("object", st.object, rel.range)):
-            entity = graph.entities.get(entity_id)
-            if entity is None:
-                problems.append(Problem(*where(st), f"unknown entity '{entity_id}' as {role} of {st.relation}"))
-            elif not ontology.fits(entity.type, allowed):
-                problems.append(Problem(*where(st), f"the {role} of {st.relation} must be {' or '.join(allowed)}, "
-                                                    f"but '{entity_id}' is {entity.type}"))
+        problems.extend(_reference_problems(graph, ontology, where(st), st.subject, st.relation, st.object,
+                                            st.sources, st.market, hints))
         if st.subject == st.object:
             problems.append(Problem(*where(st), f"'{st.subject}' {st.relation} itself"))
-        for source_id in st.sources:
-            if source_id not in graph.sources:
-                problems.append(Problem(*where(st), f"unknown source '{source_id}'"))
-        if st.market is not None:
-            market = graph.entities.get(st.market)
-            if market is None:
-                problems.append(Problem(*where(st), f"unknown market '{st.market}'"))
-            elif not ontology.is_a(market.type, "Market"):
-                problems.append(Problem(*where(st), f"market '{st.market}' is a {market.type}, not a Market"))
         key = st.key()
         if key in seen:
             problems.append(Problem(*where(st), f"duplicate fact '{st.subject} {st.relation} {st.object}' "
                                                 f"(also at {seen[key].location})"))
         else:
             seen[key] = st
+    return problems
+
+
+def _reference_problems(graph: KnowledgeGraph, ontology: Ontology, where: tuple[str, int], subject: str | None,
+                        relation: str | None, obj: str | None, sources: Iterable[str],
+                        market: str | None, hints: list[int] | None = None) -> list[Problem]:
+    """What is wrong with the entities, sources and market a fact refers to (None: not usable,
+    not checked); domain and range when the relation is known. `hints`: how many more unknown
+    entities get a "did you mean" (a one-item list, decremented; suggestions cost a scan)."""
+    problems = []
+    rel = ontology.relations.get(relation) if relation else None
+    for role, entity_id, allowed in (("subject", subject, rel.domain if rel else None),
+                                     ("object", obj, rel.range if rel else None)):
+        if entity_id is None:
+            continue
+        entity = graph.entities.get(entity_id)
+        if entity is None:
+            hint = ""
+            if hints is not None and hints[0] > 0:
+                hints[0] -= 1
+                hint = "".join(f" (did you mean '{close}'?)" for close in graph.suggest(entity_id, limit=1))
+            problems.append(Problem(*where, f"unknown entity '{entity_id}' as {role} of {relation or 'the fact'}"
+                                            f"{hint}"))
+        elif allowed is not None and not ontology.fits(entity.type, allowed):
+            problems.append(Problem(*where, f"the {role} of {relation} must be {' or '.join(allowed)}, "
+                                            f"but '{entity_id}' is {entity.type}"))
+    for source_id in sources:
+        if source_id not in graph.sources:
+            problems.append(Problem(*where, f"unknown source '{source_id}'"))
+    if market is not None:
+        found = graph.entities.get(market)
+        if found is None:
+            problems.append(Problem(*where, f"unknown market '{market}'"))
+        elif not ontology.is_a(found.type, "Market"):
+            problems.append(Problem(*where, f"market '{market}' is a {found.type}, not a Market"))
     return problems

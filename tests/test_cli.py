@@ -22,7 +22,7 @@ def test_check_reports_problems_without_traceback():
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1  # invalid data
     assert "Traceback" not in result.stderr
-    assert "error: 6 problems found:" in result.stderr
+    assert "error: 7 problems found:" in result.stderr
     assert "tests/data/invalid/many.yaml:3: unknown entity type 'Startup'" in result.stderr
 
 

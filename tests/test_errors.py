@@ -60,7 +60,7 @@ def test_invalid_data_exits_1_with_one_line_per_problem():
     result = graphkit("check", str(INVALID / "many.yaml"))
     assert result.returncode == errors.EXIT_INVALID_DATA
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: 6 problems found:" and len(lines) == 7
+    assert lines[0] == "error: 7 problems found:" and len(lines) == 8
     assert all(line.startswith("tests/data/invalid/many.yaml:") for line in lines[1:])
     assert result.stdout == ""
 

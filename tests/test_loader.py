@@ -72,9 +72,11 @@ def test_duplicate_ids_across_files_name_both_places():
 
 def test_all_problems_are_reported_at_once():
     problems = problems_of("many.yaml")
-    assert [p.split(":")[1] for p in problems] == ["2", "3", "4", "5", "7", "8"]
+    assert [p.split(":")[1] for p in problems] == ["2", "3", "4", "5", "7", "7", "8"]
     assert "unknown key 'colour'" in problems[2]
     assert "expected a number, got 'many'" in problems[3]
+    # the fact's status is wrong, and its unknown object is reported all the same
+    assert "unknown entity 'nothing' as object of powers" in problems[5]
 
 
 def test_duplicate_yaml_keys_are_reported(tmp_path):
