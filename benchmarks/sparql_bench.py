@@ -12,6 +12,18 @@ model by graphkit.synthetic.generate_for_triples, it times, on both stores in th
 
     python benchmarks/sparql_bench.py            # 10k and 100k triples
     python benchmarks/sparql_bench.py --full     # and 1M (the baseline needs minutes and ~6 GB)
+
+With --vs-raw it measures instead, side by side in one run, what graphkit adds on top of
+Oxigraph: every pack query through graphkit's embedded backend on a pyoxigraph Store
+(EmbeddedBackend.run: parameters, VALUES injection, checks, the answer kept as pyoxigraph
+terms) against the same final query text on raw pyoxigraph (Store.query, answer materialized
+as tuples of terms), plus three views of the same query: run_sparql on an rdflib Graph on the
+Oxigraph store (the compatible path), reading `result.rows` as rdflib terms (what every answer
+cost before), and the answer written as SPARQL CSV (graphkit's to_csv against pyoxigraph's own
+results serializer, query included). Runs are interleaved; the table gives medians.
+
+    python benchmarks/sparql_bench.py --vs-raw                  # 1M triples
+    python benchmarks/sparql_bench.py --vs-raw --sizes 100000
 """
 from __future__ import annotations
 
@@ -104,6 +116,7 @@ def fmt_seconds(seconds: float) -> str:
 def bench(size: int, baseline_timeout: float, print_row) -> None:
     import pyoxigraph as ox
 
+    from graphkit._compat import oxigraph_store
     from graphkit.exports import serialize
     from graphkit.rdf import build_rdf, new_rdflib_graph, ntriples
     from graphkit.sparql import list_queries, run_sparql
@@ -121,8 +134,8 @@ def bench(size: int, baseline_timeout: float, print_row) -> None:
     # Python objects slow the garbage collector down for everything that runs after it)
     text_time, text = timed(ntriples, kg)
     ids_time, _ = timed(lambda: [st.id for st in kg.statements])
-    load_time, _ = timed(lambda: new_rdflib_graph().store._inner.bulk_load(text, ox.RdfFormat.N_TRIPLES,
-                                                                           to_graph=ox.DefaultGraph()))
+    load_time, _ = timed(lambda text=text: oxigraph_store(new_rdflib_graph()).bulk_load(
+        text, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()))
     del text
     build_mem, graph_mem = timed(build_rdf, kg, store="default")
     print_row("build (model -> rdflib Graph)", build_ox, build_mem)
@@ -157,13 +170,108 @@ def bench(size: int, baseline_timeout: float, print_row) -> None:
     print(f"\nparameters: {bound}")
 
 
+def _materialize(answer):
+    """What a raw pyoxigraph caller does with an answer: rows as tuples, triples as a list."""
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, ox.QueryTriples):
+        return list(answer)
+    return list(map(tuple, answer))
+
+
+def raw_answer(store, text: str, prefixes: dict[str, str]):
+    return _materialize(store.query(text, prefixes=prefixes))
+
+
+def raw_csv(store, text: str, prefixes: dict[str, str]) -> bytes:
+    import pyoxigraph as ox
+
+    return store.query(text, prefixes=prefixes).serialize(format=ox.QueryResultsFormat.CSV)
+
+
+def rdflib_view(answer):
+    """What every answer used to cost: its terms as rdflib objects."""
+    return answer.rows if answer.kind == "select" else answer.graph
+
+
+def bench_vs_raw(size: int, repeats: int) -> list[float]:
+    """graphkit's embedded backend against raw pyoxigraph on the same store and query text;
+    returns the ratios (graphkit / raw) of the pack queries."""
+    from graphkit.rdf import build_rdf
+    from graphkit.sparql import EmbeddedBackend, list_queries, model_store, resolve_bindings, run_sparql
+    from graphkit.sparql.text import inject_values
+    from graphkit.synthetic import generate_for_triples
+
+    seconds, kg = timed(generate_for_triples, size)
+    load, store = timed(model_store, kg)
+    graph = build_rdf(kg)  # the same triples behind an rdflib Graph, for run_sparql's compatible path
+    summary = kg.summary()
+    print(f"\n## graphkit vs raw pyoxigraph, {len(store):,} triples ({summary['entities']:,} entities, "
+          f"{summary['statements']:,} statements; generated in {seconds:.1f} s, loaded in {load:.1f} s)\n")
+    print(f"Median of {repeats} interleaved runs after one warm-up (in brackets: ratio of the best runs). "
+          "raw: Store.query(text) with the answer materialized; graphkit: EmbeddedBackend(store).run(query, params).\n")
+    print("| query | answer | raw pyoxigraph | graphkit (Store) | ratio | run_sparql (rdflib Graph) | ratio "
+          "| + rows as rdflib terms | CSV: raw serializer | CSV: graphkit | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    backend = EmbeddedBackend(store)
+    chosen = pick_params(kg)
+    ratios = []
+    for query in list_queries():
+        params = params_for(query, chosen)
+        bindings = resolve_bindings(query.text, params, prefixes=backend.prefixes, kg=kg, origin=query.name)
+        text = inject_values(query.text, bindings)  # exactly what graphkit hands to Oxigraph
+        prefixes = backend.prefixes
+        samples: dict[str, list[float]] = {k: [] for k in ("raw", "gk", "compat", "rows", "raw_csv", "gk_csv")}
+        raw_answer(store, text, prefixes)  # warm-up, untimed: first runs pay for caches on both sides
+        answer = backend.run(query, params)
+        run_sparql(query, graph, params=params)
+        for _ in range(repeats):
+            samples["raw"].append(timed(raw_answer, store, text, prefixes)[0])
+            elapsed, answer = timed(backend.run, query, params)
+            samples["gk"].append(elapsed)
+            samples["rows"].append(elapsed + timed(rdflib_view, answer)[0])
+            samples["compat"].append(timed(run_sparql, query, graph, params=params)[0])
+            if answer.kind != "graph":
+                samples["raw_csv"].append(timed(raw_csv, store, text, prefixes)[0])
+                samples["gk_csv"].append(timed(lambda q=query, p=params: backend.run(q, p).to_csv())[0])
+        med = {k: statistics.median(v) if v else 0.0 for k, v in samples.items()}
+        ratio = med["gk"] / med["raw"]
+        best = min(samples["gk"]) / min(samples["raw"])
+        ratios.append(ratio)
+        size_text = f"{len(answer)} {'triples' if answer.kind == 'graph' else 'rows' if answer.kind == 'select' else 'bool'}"
+        csv_cells = (f"{fmt_seconds(med['raw_csv'])} | {fmt_seconds(med['gk_csv'])} | {med['gk_csv'] / med['raw_csv']:.2f}x"
+                     if med["raw_csv"] else "- | - | -")
+        print(f"| {query.name} | {size_text} | {fmt_seconds(med['raw'])} | {fmt_seconds(med['gk'])} | {ratio:.2f}x "
+              f"({best:.2f}x) "
+              f"| {fmt_seconds(med['compat'])} | {med['compat'] / med['raw']:.2f}x | {fmt_seconds(med['rows'])} "
+              f"| {csv_cells} |")
+    print(f"\nratio graphkit/raw: max {max(ratios):.2f}x, median {statistics.median(ratios):.2f}x")
+    bound = "; ".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
+                      for name, values in sorted(chosen.items()) if values)
+    print(f"parameters: {bound}")
+    return ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true", help="also run 1M triples (several minutes)")
     parser.add_argument("--sizes", help="comma-separated triple counts (overrides --full)")
     parser.add_argument("--baseline-timeout", type=float, default=60.0,
                         help="seconds before a baseline query is stopped (default 60)")
+    parser.add_argument("--vs-raw", action="store_true",
+                        help="graphkit's embedded backend against raw pyoxigraph (default size: 1M triples)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per query with --vs-raw (default 5)")
     args = parser.parse_args()
+    if args.vs_raw:
+        from graphkit.ontology import load_ontology
+
+        load_ontology()
+        print(f"# graphkit SPARQL vs raw pyoxigraph (Python {sys.version.split()[0]})")
+        for size in [int(s) for s in args.sizes.split(",")] if args.sizes else [1_000_000]:
+            bench_vs_raw(size, args.repeats)
+        return
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else \
         [10_000, 100_000] + ([1_000_000] if args.full else [])
 

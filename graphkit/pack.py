@@ -148,13 +148,15 @@ class Pack:
     """A question pack: the files `<folder>/*<suffix>` among graphkit's resources."""
 
     language: str  # "sparql" or "cypher": for messages
-    folder: str  # e.g. "queries" or "queries/cypher"
+    folder: str  # among graphkit's resources, e.g. "queries" or "queries/cypher"; or an absolute path
     suffix: str  # ".rq", ".cypher"
     comment: str  # "#", "//"
     variables: Callable[[str], set[str]]
     query_class: type[PackQuery] = PackQuery
 
     def directory(self) -> Path:
+        if Path(self.folder).is_absolute():
+            return Path(self.folder)
         top, _, rest = self.folder.partition("/")
         return resource_dir(top) / rest if rest else resource_dir(top)
 

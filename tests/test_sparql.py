@@ -571,3 +571,136 @@ def test_parameter_declarations_are_checked(tmp_path):
     assert sparql.resolve_params("# q\n# param n: integer = 3\nSELECT ?n {}", None) == {"n": Literal(3)}
     with pytest.raises(GraphkitError, match="'three' is not an integer"):
         sparql.resolve_params("# q\n# param n: integer = 3\nSELECT ?n {}", {"n": "three"})
+
+
+# ----------------------------------------------------------------- backends
+
+def test_every_embedded_source_gives_the_same_answers(seed_graph, seed_rdf):
+    """A KnowledgeGraph, an rdflib Graph on Oxigraph and a pyoxigraph Store answer every pack
+    query with the same bytes in every format (and the same table cells), and so does the answer rebuilt from rdflib terms
+    (the formats are written from either kind of term; rdflib's own engine is compared in
+    test_rdflib_memory_store_gives_the_same_pack_answers)."""
+    store = sparql.model_store(seed_graph)
+    backends = {label: sparql.EmbeddedBackend(source) for label, source in
+                {"model": seed_graph, "rdflib on oxigraph": seed_rdf, "pyoxigraph store": store}.items()}
+    for query in sparql.list_queries():
+        outputs = {}
+        for label, backend in backends.items():
+            result = backend.run(query)
+            formats = ("turtle",) if result.kind == "graph" else ("csv", "tsv", "json")
+            outputs[label] = [result.format(fmt) for fmt in formats] + [result.text_rows()]
+        if result.kind == "graph":
+            rebuilt = sparql.SparqlResult("graph", graph=result.graph, prefixes=result.prefixes)
+        else:
+            rebuilt = sparql.SparqlResult(result.kind, result.variables, result.rows, result.boolean,
+                                          prefixes=result.prefixes)
+        outputs["from rdflib terms"] = [rebuilt.format(fmt) for fmt in formats] + [rebuilt.text_rows()]
+        assert all(v == outputs["model"] for v in outputs.values()), query.name
+
+
+def test_embedded_answers_keep_oxigraph_terms_and_convert_on_demand(seed_graph, seed_rdf):
+    result = sparql.EmbeddedBackend(sparql.model_store(seed_graph)).run(sparql.load_query("partners"))
+    assert result.raw_rows and all(isinstance(v, (ox.NamedNode, ox.Literal)) for row in result.raw_rows
+                                   for v in row if v is not None)
+    via_rdflib = seed_rdf.query(sparql.inject_values(sparql.load_query("partners").text, {}),
+                                initNs=sparql.data_prefixes())
+    expected = [tuple(sparql._plain(b.get(v)) for v in via_rdflib.vars) for b in via_rdflib.bindings]
+    assert result.rows == expected  # rdflib terms, xsd:string literals plain, as before
+    graph = sparql.EmbeddedBackend(seed_rdf).run(sparql.load_query("neighborhood"))
+    assert all(isinstance(t, ox.Triple) for t in graph.triples)
+    assert len(graph.graph) == len(graph.triples) and ("e", URIRef(E)) in set(graph.graph.namespaces())
+
+
+def test_answering_on_a_store_never_imports_rdflib(tmp_path):
+    """The compiled-store path: a pyoxigraph Store in, formatted answers out, no rdflib at all."""
+    code = f"""
+import sys
+import pyoxigraph as ox
+from graphkit.sparql import EmbeddedBackend, load_query
+store = ox.Store()
+store.bulk_load(path={str(ROOT / "exports" / "graph.nt")!r}, format=ox.RdfFormat.N_TRIPLES)
+with EmbeddedBackend(store) as backend:
+    result = backend.run(load_query("partners-in-market"), {{"company": "apple", "market": "china"}})
+    text = result.to_csv() + result.to_json() + result.to_tsv() + result.to_table()
+    graph = backend.run(load_query("neighborhood"), {{"entity": "alibaba"}}).to_turtle()
+assert "e:alibaba" in text and "e:alibaba" in graph, text
+print(len(result), "rdflib" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows, imported = done.stdout.split()
+    assert int(rows) >= 1 and imported == "False"
+
+
+def test_a_store_backend_sees_the_default_graph_or_the_union():
+    store = ox.Store()
+    named = ox.NamedNode("https://example.org/g")
+    store.add(ox.Quad(ox.NamedNode(E + "a"), ox.NamedNode("https://example.org/p"), ox.Literal("x"), named))
+    assert len(sparql.EmbeddedBackend(store).run("SELECT * WHERE { ?s ?p ?o }")) == 0
+    union = sparql.EmbeddedBackend(store, union_default_graph=True)
+    assert union.run("SELECT ?o WHERE { ?s ?p ?o }").text_rows() == [("x",)]
+    # entity parameters are checked where the query looks
+    assert union.run("ASK { ?s ?p ?o }", {"s": "<" + E + "a>"}).boolean is True
+    with pytest.raises(GraphkitError, match="no entity"):
+        union.run("ASK { ?s ?p ?o }", {"s": "<" + E + "b>"})
+
+
+class RecordingBackend(sparql.SparqlBackend):
+    """The smallest backend: what the interface asks of an implementation."""
+
+    name = "recording"
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+        self.closed = False
+
+    def query(self, text, params=None, *, origin=""):
+        self.calls.append((text, params, origin))
+        return sparql.SparqlResult("ask", boolean=True, prefixes=self.prefixes)
+
+    def close(self):
+        self.closed = True
+
+
+def test_the_backend_interface():
+    with RecordingBackend() as backend:
+        pack = sparql.load_query("about")
+        assert backend.run(pack, {"entity": "apple"}).boolean is True
+        backend.run("ASK {}", origin="mine.rq")
+        with pytest.raises(TypeError):
+            backend.run(42)
+    assert backend.closed
+    assert backend.calls == [(pack.text, {"entity": "apple"}, str(pack.path)), ("ASK {}", None, "mine.rq")]
+    assert backend.prefixes["e"] == E
+
+
+def test_backend_for_picks_the_backend_and_refuses_misuse(seed_graph):
+    assert isinstance(sparql.backend_for(seed_graph), sparql.EmbeddedBackend)
+    with sparql.backend_for(endpoint="http://127.0.0.1:9/sparql", default_graph="https://example.org/g") as remote:
+        assert isinstance(remote, sparql.RemoteBackend) and remote.name == "http://127.0.0.1:9/sparql"
+        with pytest.raises(sparql.RemoteError, match="connection refused"):
+            remote.run("ASK {}")
+        assert remote.session is not None  # one session for all the queries of the backend
+    assert remote.session is None
+    with pytest.raises(ValueError, match="not both"):
+        sparql.backend_for(seed_graph, endpoint="http://127.0.0.1:9/sparql")
+    with pytest.raises(ValueError, match="only applies to a remote endpoint"):
+        sparql.backend_for(seed_graph, default_graph="https://example.org/g")
+    with pytest.raises(TypeError, match="pyoxigraph.Store, an rdflib Graph or a KnowledgeGraph"):
+        sparql.EmbeddedBackend("seed_data")
+    with pytest.raises(GraphkitError, match="not a valid IRI|not an IRI"):
+        sparql.RemoteBackend("http://127.0.0.1:9/sparql", default_graph="not an iri")
+
+
+def test_old_names_still_import():
+    import importlib
+
+    for name in sparql.__all__:
+        assert getattr(sparql, name) is not None, name
+    for name in ("_inject_values", "_with_prefixes", "_nt", "_ntriples_of", "_plain", "_term_from_json"):
+        assert callable(getattr(sparql, name)), name
+    assert issubclass(sparql.SparqlSyntaxError, GraphkitError) and issubclass(sparql.RemoteError, GraphkitError)
+    assert importlib.import_module("graphkit").run_sparql is sparql.run_sparql
+    with pytest.raises(AttributeError):
+        sparql.no_such_name  # noqa: B018

@@ -8,6 +8,7 @@ in a VALUES block (graphkit.sparql.text.inject_values), never pasted into the qu
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -52,11 +53,8 @@ def check_iri(iri: str, what: str) -> str:
 def _is_term(value: Any) -> bool:
     if is_oxigraph_term(value):
         return True
-    try:
-        from rdflib.term import Identifier
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(value, Identifier)
+    rdflib_terms = sys.modules.get("rdflib.term")  # an rdflib term exists only if rdflib is loaded
+    return rdflib_terms is not None and isinstance(value, rdflib_terms.Identifier)
 
 
 def _guess_type(text: str, prefixes: Mapping[str, str]) -> str:

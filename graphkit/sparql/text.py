@@ -6,8 +6,9 @@ injection for parameters, and locating a syntax error in the user's own text.
 """
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +49,21 @@ class _Token:
     start: int
 
 
-def _tokens(query: str) -> Iterator[_Token]:
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield _Token(kind, match.group(), match.start())
+def _tokens(query: str) -> tuple[_Token, ...]:
+    """The tokens of a query, spaces and comments left out. Every check of a query reads them
+    (SERVICE, form, variables, prefixes, VALUES placement): they are computed once per text."""
+    if len(query) > _CACHED_TEXT:
+        return _scan(query)
+    return _cached_scan(query)
+
+
+def _scan(query: str) -> tuple[_Token, ...]:
+    return tuple(_Token(match.lastgroup or "other", match.group(), match.start())
+                 for match in _TOKEN.finditer(query) if match.lastgroup not in ("space", "comment"))
+
+
+_CACHED_TEXT = 100_000  # characters: longer queries are scanned again rather than kept
+_cached_scan = functools.lru_cache(maxsize=256)(_scan)
 
 
 def unescape_codepoints(query: str) -> str:
@@ -102,11 +113,12 @@ def query_variables(query: str) -> set[str]:
 def with_prefixes(query: str, prefixes: Mapping[str, str]) -> str:
     """Add the PREFIX declarations the query lacks in front of its first token, on the same line
     (after any leading comments), so line numbers in a server's error messages stay right."""
-    missing = {p: ns for p, ns in prefixes.items() if p not in declared_prefixes(query)}
+    declared = declared_prefixes(query)
+    missing = {p: ns for p, ns in prefixes.items() if p not in declared}
     if not missing:
         return query
     head = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(missing.items()))
-    first = next(_tokens(query), None)
+    first = next(iter(_tokens(query)), None)
     at = first.start if first is not None else len(query)
     return query[:at] + head + " " + query[at:]
 
