@@ -21,7 +21,7 @@ problem of a pack is reported at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +78,7 @@ class PackQuery:
 
 
 def header_problems(text: str, origin: str, *, comment: str = "#",
-                    variables: Callable[[str], set[str]] | None = None
+                    variables: Callable[[str], AbstractSet[str]] | None = None
                     ) -> tuple[str, tuple[Param, ...], list[Problem]]:
     """(description, parameters, problems) of a query's header.
 
@@ -135,7 +135,7 @@ def raise_problems(problems: list[Problem]) -> None:
 
 
 def parse_header(text: str, origin: str = "query", *, comment: str = "#",
-                 variables: Callable[[str], set[str]] | None = None) -> tuple[str, tuple[Param, ...]]:
+                 variables: Callable[[str], AbstractSet[str]] | None = None) -> tuple[str, tuple[Param, ...]]:
     """The description and the parameter declarations of a query; GraphkitError if malformed."""
     description, params, problems = header_problems(text, origin or "query", comment=comment,
                                                     variables=variables)
@@ -151,7 +151,7 @@ class Pack:
     folder: str  # among graphkit's resources, e.g. "queries" or "queries/cypher"; or an absolute path
     suffix: str  # ".rq", ".cypher"
     comment: str  # "#", "//"
-    variables: Callable[[str], set[str]]
+    variables: Callable[[str], AbstractSet[str]]
     query_class: type[PackQuery] = PackQuery
 
     def directory(self) -> Path:

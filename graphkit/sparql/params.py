@@ -19,7 +19,7 @@ from ..model import ID_PATTERN
 from ..pack import Param, parse_header as parse_pack_header
 from ..rdf import DEFAULT_BASE_IRI, IRIs, data_prefixes
 from .terms import as_oxigraph, is_oxigraph_term, to_rdflib
-from .text import query_variables
+from .text import per_text, query_variables
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
@@ -28,6 +28,7 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+@per_text
 def parse_header(text: str, origin: str = "query") -> tuple[str, tuple[Param, ...]]:
     """The description (first `# ` line) and the `# param` declarations of a SPARQL query."""
     return parse_pack_header(text, origin, comment="#", variables=query_variables)

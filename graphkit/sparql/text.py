@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import SparqlSyntaxError
 from .terms import nt
@@ -49,21 +49,27 @@ class _Token:
     start: int
 
 
+_CACHED_TEXT = 100_000  # characters: longer queries are analysed again rather than kept
+_T = TypeVar("_T")
+
+
+def per_text(func: Callable[..., _T]) -> Callable[..., _T]:
+    """Remember what a pure function of a query text answers: a query is read by several checks
+    (SERVICE, form, variables, prefixes, VALUES placement) and a pack query is run again and
+    again, so each text is analysed once, not once per check and run."""
+    cached = functools.lru_cache(maxsize=256)(func)
+
+    @functools.wraps(func)
+    def wrapper(query: str, *args: Any) -> _T:
+        return func(query, *args) if len(query) > _CACHED_TEXT else cached(query, *args)
+    return wrapper
+
+
+@per_text
 def _tokens(query: str) -> tuple[_Token, ...]:
-    """The tokens of a query, spaces and comments left out. Every check of a query reads them
-    (SERVICE, form, variables, prefixes, VALUES placement): they are computed once per text."""
-    if len(query) > _CACHED_TEXT:
-        return _scan(query)
-    return _cached_scan(query)
-
-
-def _scan(query: str) -> tuple[_Token, ...]:
+    """The tokens of a query, spaces and comments left out."""
     return tuple(_Token(match.lastgroup or "other", match.group(), match.start())
                  for match in _TOKEN.finditer(query) if match.lastgroup not in ("space", "comment"))
-
-
-_CACHED_TEXT = 100_000  # characters: longer queries are scanned again rather than kept
-_cached_scan = functools.lru_cache(maxsize=256)(_scan)
 
 
 def unescape_codepoints(query: str) -> str:
@@ -76,10 +82,13 @@ def unescape_codepoints(query: str) -> str:
     return _UNICODE_ESCAPE.sub(replace, query)
 
 
-def keywords(query: str) -> list[str]:
-    return [t.text.upper() for t in _tokens(query) if t.kind == "word"]
+@per_text
+def keywords(query: str) -> tuple[str, ...]:
+    """The keywords (and other bare words) of a query, upper case, in order."""
+    return tuple(t.text.upper() for t in _tokens(query) if t.kind == "word")
 
 
+@per_text
 def uses_service(query: str) -> bool:
     """True if the query has a SERVICE clause (checked on the raw and the unescaped text).
 
@@ -99,15 +108,17 @@ def query_form(query: str) -> str:
                             "(updates are not run by graphkit sparql)")
 
 
-def declared_prefixes(query: str) -> set[str]:
-    tokens = list(_tokens(query))
-    return {tokens[i + 1].text[:-1] for i, t in enumerate(tokens[:-1])
-            if t.kind == "word" and t.text.upper() == "PREFIX" and tokens[i + 1].kind == "pname"
-            and tokens[i + 1].text.endswith(":")}
+@per_text
+def declared_prefixes(query: str) -> frozenset[str]:
+    tokens = _tokens(query)
+    return frozenset(tokens[i + 1].text[:-1] for i, t in enumerate(tokens[:-1])
+                     if t.kind == "word" and t.text.upper() == "PREFIX" and tokens[i + 1].kind == "pname"
+                     and tokens[i + 1].text.endswith(":"))
 
 
-def query_variables(query: str) -> set[str]:
-    return {t.text[1:] for t in _tokens(query) if t.kind == "var"}
+@per_text
+def query_variables(query: str) -> frozenset[str]:
+    return frozenset(t.text[1:] for t in _tokens(query) if t.kind == "var")
 
 
 def with_prefixes(query: str, prefixes: Mapping[str, str]) -> str:
@@ -136,12 +147,24 @@ def inject_values(query: str, bindings: Mapping[str, Any]) -> str:
         return query
     terms = {name: nt(term) for name, term in bindings.items()}
 
-    def block(names) -> str:
-        names = sorted(names)
-        return (f"VALUES ({' '.join('?' + n for n in names)}) "
-                f"{{ ({' '.join(terms[n] for n in names)}) }}")
+    def block(names: Iterable[str]) -> str:
+        ordered = sorted(names)
+        return (f"VALUES ({' '.join('?' + n for n in ordered)}) "
+                f"{{ ({' '.join(terms[n] for n in ordered)}) }}")
 
-    tokens = list(_tokens(query))
+    inserts, outer_done = _values_plan(query, frozenset(terms))
+    for position, names in reversed(inserts):
+        query = query[:position] + " " + block(names) + " " + query[position:]
+    if not outer_done:
+        query += "\n" + block(terms)
+    return query
+
+
+@per_text
+def _values_plan(query: str, bound: frozenset[str]) -> tuple[tuple[tuple[int, frozenset[str]], ...], bool]:
+    """Where inject_values puts VALUES blocks for the variables `bound`: (offset, names) in
+    text order, and whether the outer query's group got one."""
+    tokens = _tokens(query)
     closing: dict[int, int] = {}  # index of "{" -> index of its "}"
     opened: list[int] = []
     for i, token in enumerate(tokens):
@@ -149,7 +172,7 @@ def inject_values(query: str, bindings: Mapping[str, Any]) -> str:
             opened.append(i)
         elif token.kind == "other" and token.text == "}" and opened:
             closing[opened.pop()] = i
-    inserts: list[tuple[int, str]] = []
+    inserts: list[tuple[int, frozenset[str]]] = []
     outer_seen = outer_done = False
     depth = 0
     pending: list[tuple[int, int, str]] = []  # (depth, token index, form) of queries awaiting their group
@@ -168,19 +191,15 @@ def inject_values(query: str, bindings: Mapping[str, Any]) -> str:
                     pending.pop()
                     outer = form_depth == 0
                     mentioned = {t.text[1:] for t in tokens[form_index:closing.get(i, len(tokens))] if t.kind == "var"}
-                    names = set(terms) if outer else set(terms) & mentioned
+                    names = bound if outer else bound & mentioned
                     nxt = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
                     if names and nxt != "SELECT":  # a sub-select must stay alone in its group
-                        inserts.append((token.start + 1, " " + block(names) + " "))
+                        inserts.append((token.start + 1, frozenset(names)))
                         outer_done = outer_done or outer
             depth += 1
         elif token.kind == "other" and token.text == "}":
             depth -= 1
-    for position, text in sorted(inserts, reverse=True):
-        query = query[:position] + text + query[position:]
-    if not outer_done:
-        query += "\n" + block(terms)
-    return query
+    return tuple(inserts), outer_done
 
 
 def where(origin: str) -> str:
