@@ -10,8 +10,15 @@ from click.testing import CliRunner
 
 from graphkit.api import load
 from graphkit.cli import main
-from graphkit.cypher import (CypherResult, GraphNode, GraphPath, GraphRelationship, format_result, parse_param,
-                             run_cypher)
+from graphkit.cypher import (
+    CypherResult,
+    GraphNode,
+    GraphPath,
+    GraphRelationship,
+    format_result,
+    parse_param,
+    run_cypher,
+)
 from graphkit.errors import GraphkitError
 from graphkit.model import Statement
 
@@ -129,6 +136,34 @@ def test_nodes_relationships_and_paths_come_back_as_dataclasses(embedded_engine,
     statement = next(s for s in graph.statements if s.id == r.statement_id)
     assert r.properties["sources"] == sorted(statement.sources) and r.properties["market"] == "china"
     assert isinstance(p, GraphPath) and [n.id for n in p.nodes] == ["apple", "alibaba"] and p.relationships == (r,)
+
+
+@pytest.mark.server
+def test_load_csv_can_read_no_file(embedded_engine, graph, tmp_path):
+    """A read-only query cannot read files with LOAD CSV: FalkorDB's import folder is an empty,
+    unwritable folder of the engine's own (its default, /var/lib/FalkorDB/import/, is not)."""
+    backend = embedded_engine.graph_for(graph)
+    server = embedded_engine.server
+    folder = server.import_folder
+    name, value = server.client().connection.execute_command("GRAPH.CONFIG", "GET", "IMPORT_FOLDER")
+    assert (name, value) == ("IMPORT_FOLDER", f"{folder}/") and folder.parent == server.workdir
+    assert list(folder.iterdir()) == [] and (folder.stat().st_mode & 0o777) == 0o500
+    outside = tmp_path / "secret.csv"
+    outside.write_text("name,password\nroot,hunter2\n", encoding="utf-8")
+    for uri in (f"file://{outside}", "file:///etc/passwd", "file://../server.log", "file://server.log",
+                "file://secret.csv", f"file://{'../' * 12}etc/passwd"):
+        with pytest.raises(GraphkitError, match="query error"):
+            backend.run(f"LOAD CSV FROM '{uri}' AS row RETURN row")
+    # the control: a file that is in the import folder is read, so the refusals above come
+    # from the folder being empty, not from LOAD CSV being broken
+    folder.chmod(0o700)
+    try:
+        (folder / "here.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+        rows = backend.run("LOAD CSV FROM 'file://here.csv' AS row RETURN row").rows
+        assert sorted(rows) == [[["1", "2"]], [["a", "b"]]]
+    finally:
+        (folder / "here.csv").unlink()
+        folder.chmod(0o500)
 
 
 @pytest.mark.server

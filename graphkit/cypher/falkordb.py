@@ -2,7 +2,8 @@
 
 graphkit runs `redis-server --loadmodule falkordb.so` listening on a Unix socket only (no TCP
 port) in a directory of its cache (~/.cache/graphkit/falkordb, or $GRAPHKIT_CACHE_DIR), with
-persistence off, so nothing is written anywhere else. The property-graph projection of the
+persistence off, so nothing is written anywhere else, and with an empty, unwritable import
+folder, so that `LOAD CSV` can read no file. The property-graph projection of the
 model is loaded with batched `UNWIND $rows CREATE` after the indexes are created.
 
 The engine keeps the server and the loaded graph between calls in one Python process (the
@@ -145,6 +146,7 @@ class FalkorDBServer:
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.socket: Path | None = None
+        self.import_folder: Path | None = None
         self._client = None
 
     # -- lifecycle
@@ -161,9 +163,10 @@ class FalkorDBServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = Path(tempfile.mkdtemp(prefix=f"graphkit-falkordb-{os.getpid()}-"))
             self.socket = self.workdir / "falkordb.sock"
+        self.import_folder = _empty_import_folder(self.workdir)
         command = [server, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
                    "--save", "", "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no",
-                   "--loadmodule", module]
+                   "--loadmodule", module, "IMPORT_FOLDER", f"{self.import_folder}/"]
         if self.bolt_port:
             command += ["BOLT_PORT", str(self.bolt_port)]
         if self.password:
@@ -248,6 +251,20 @@ class FalkorDBServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _empty_import_folder(workdir: Path) -> Path:
+    """FalkorDB's IMPORT_FOLDER for this server: an empty folder nobody can write to.
+
+    `LOAD CSV FROM 'file://x.csv'` reads files of the import folder, also in a read-only query
+    (ro_query), and FalkorDB's default is /var/lib/FalkorDB/import/. Pointed here, at an empty
+    folder inside the server's private working directory (mode 0500), a query can read no file
+    (`../` and absolute paths are refused by FalkorDB; http(s) URIs are unsupported).
+    """
+    folder = workdir / "import"
+    folder.mkdir(mode=0o500)
+    folder.chmod(0o500)  # mkdir's mode is filtered by the umask
+    return folder
 
 
 def _port_open(port: int) -> bool:
