@@ -30,9 +30,9 @@ def _noop(*_args, **_kwargs) -> None:
 
 
 def _console(stream=None):
-    from rich.console import Console
+    from .console import console
 
-    return Console(file=stream if stream is not None else sys.stderr)
+    return console(stream if stream is not None else sys.stderr)
 
 
 @contextmanager

@@ -1,16 +1,12 @@
 """Devices importer (Qualcomm AI Hub + GSMArena): malformed copies and the real datasets."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from datasets import ALIASES, REPO, SEED, datasets_dir, facts
 from graphkit import api
 from graphkit.importers import run_import
 from graphkit.importers.devices import chip_designer, clean_marketing_name, import_devices
-
-from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
 FIXTURE = REPO / "tests" / "data" / "importers" / "devices"
 

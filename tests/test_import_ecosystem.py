@@ -1,18 +1,14 @@
 """Ecosystem Graphs importer: a malformed copy (tests/data/importers/ecosystem) and the real dataset."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
+from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts
 from graphkit import api
 from graphkit.cli import main
 from graphkit.importers import run_import
 from graphkit.importers.ecosystem import import_ecosystem
-
-from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
 FIXTURE = REPO / "tests" / "data" / "importers" / "ecosystem"
 

@@ -3,20 +3,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts
 from graphkit import api
 from graphkit.cli import main
 from graphkit.importers import run_import
 from graphkit.importers.common import slugify
 from graphkit.importers.epoch import import_epoch
-
-from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
 FIXTURE = REPO / "tests" / "data" / "importers" / "epoch"
 

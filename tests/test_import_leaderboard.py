@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts  # noqa: E402,F401
 
+from datasets import ALIASES, DATASETS, REPO, SEED, datasets_dir, facts
 from graphkit import api
 from graphkit.importers import run_import
 from graphkit.importers.leaderboard import import_leaderboard, lineage_relation, model_id

@@ -1,11 +1,9 @@
 """Entity resolution (graphkit.resolve) and the merge of all four datasets with seed_data."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from datasets import ALIASES, REPO, datasets_dir
 from graphkit.errors import ValidationError
 from graphkit.model import Entity, KnowledgeGraph, Source, Statement
 from graphkit.resolve import (
@@ -19,18 +17,7 @@ from graphkit.resolve import (
     strip_suffixes,
 )
 
-REPO = Path(__file__).parents[1]
-DATASETS = REPO.parent / "shared" / "datasets"
-ALIASES = REPO / "resolution" / "aliases.yaml"
 SUFFIXES = frozenset({"inc", "ltd", "group", "corporation"})
-
-
-def datasets_dir() -> Path:
-    if not DATASETS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared datasets are missing: {DATASETS}")
-        pytest.skip(f"the shared datasets are not here: {DATASETS}")
-    return DATASETS
 
 
 def graph(entities=(), statements=(), sources=("src",)) -> KnowledgeGraph:

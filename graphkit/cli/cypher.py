@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from ..cypher.output import OUTPUT_FORMATS
 from .common import data_option, data_paths
 
 
@@ -31,7 +32,7 @@ def _auth(user: str | None, password: str | None):
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Query parameter $NAME (repeatable); VALUE is read as JSON when valid (42, true, "
                    "[\"a\",\"b\"]), else as text.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
               help="Output format.")
 @data_option
 @click.option("--uri", envvar="NEO4J_URI", default=None,

@@ -14,10 +14,9 @@ IMPORT_SOURCES = ("epoch", "ecosystem", "leaderboard", "devices", "qualcomm", "g
 
 
 def _console():
-    from rich.console import Console
+    from ..console import console
 
-    # Off a terminal nothing should wrap: a wide virtual width keeps one row per line.
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 1000, highlight=False)
+    return console(sys.stdout)
 
 
 def _json(data) -> None:

@@ -28,11 +28,9 @@ def _remote_options(func):
 
 
 def _console(err: bool = False):
-    from rich.console import Console
+    from ..console import console
 
-    stream = sys.stderr if err else sys.stdout
-    # Off a terminal nothing should wrap: a wide virtual width keeps one row per line.
-    return Console(file=stream, width=None if stream.isatty() else 1000, highlight=False)
+    return console(sys.stderr if err else sys.stdout)
 
 
 def _embedded_graph(data, turtle, base_iri):

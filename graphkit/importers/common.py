@@ -308,8 +308,9 @@ class GraphBuilder:
 
 # ---------------------------------------------------------------------------------- reading CSV
 
-def read_csv_rows(path: Path, display: str, report: ImportReport) -> Iterator[tuple[int, dict]]:
-    """Yield (row number, {column: text}) for every well-formed data row of a CSV file.
+def read_csv_rows(path: Path, display: str, report: ImportReport) -> Iterator[tuple[int, str, dict]]:
+    """Yield (row number, where, {column: text}) for every well-formed data row of a CSV file;
+    `where` names the row in reports ("all_ai_models.csv row 12").
 
     Row numbers count data rows from 1 (the header is row 0). Rows with the wrong number of
     fields (truncated or shifted lines), undecodable bytes or CSV syntax errors are counted as
@@ -349,7 +350,7 @@ def read_csv_rows(path: Path, display: str, report: ImportReport) -> Iterator[tu
             continue
         if lossy and any("\ufffd" in cell for cell in row):
             report.warn(where, "invalid UTF-8 replaced")
-        yield number, dict(zip(header, row, strict=True))
+        yield number, where, dict(zip(header, row, strict=True))
 
 
 def require_columns(columns: set[str], needed: tuple[str, ...], display: str) -> None:
@@ -373,8 +374,7 @@ def guarded_row(report: ImportReport, where: str, progress: Callable[[], Any] | 
     """The block that reads one row: an unexpected error skips the row (reported), never the
     import; `progress()` is called when the row is done, however it ends (`continue` included).
 
-        for number, row in read_csv_rows(path, display, report):
-            where = f"{display} row {number}"
+        for number, where, row in read_csv_rows(path, display, report):
             with guarded_row(report, where, progress):
                 ...
     """

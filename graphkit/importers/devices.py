@@ -226,9 +226,7 @@ class _Devices:
         builder.entity("gsmarena", "Publisher", "GSMArena", attributes={"website": "https://www.gsmarena.com"},
                        description="Mobile phone specifications website; source of the GSMArena dataset.")
         first_row: dict[str, int] = {}
-        for number, row in read_csv_rows(path, display, report):
-            where = f"{display} row {number}"
-
+        for number, where, row in read_csv_rows(path, display, report):
             with guarded_row(report, where, progress):
                 model_text = clean_text(row["Model"])
                 if not model_text:

@@ -143,7 +143,7 @@ def _assets_from_csv(path: Path, report: ImportReport) -> Iterator[tuple[str, st
     display = path.name
     require_columns(csv_header(path), CSV_COLUMNS, display)
     report.files.append(f"resources/{display}")
-    for number, row in read_csv_rows(path, display, report):
+    for number, _where, row in read_csv_rows(path, display, report):
         yield "", f"resources/{display} row {number}", number, row
 
 

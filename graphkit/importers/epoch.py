@@ -84,9 +84,7 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
     country_votes: dict[str, Counter] = defaultdict(Counter)
     bases: list[tuple[str, str, str]] = []  # (model id, base name, where)
 
-    for number, row in read_csv_rows(csv_path, display, report):
-        where = f"{display} row {number}"
-
+    for number, where, row in read_csv_rows(csv_path, display, report):
         with guarded_row(report, where, progress):
             name = clean_text(row["Model"])
             if not name:

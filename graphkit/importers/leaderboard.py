@@ -98,9 +98,7 @@ def import_leaderboard(path: str | Path, *, progress=None) -> ImportResult:
         source_id = "open-llm-leaderboard-" + slugify(csv_path.stem.replace("open_llm_", ""))
         builder.source(Source(source_id, f"Hugging Face Open LLM Leaderboard v2 ({display})", PUBLISHER_ID,
                               ORIGIN + display, SNAPSHOT_DATE, "en"))
-        for number, row in read_csv_rows(csv_path, display, report):
-            where = f"{display} row {number}"
-
+        for _number, where, row in read_csv_rows(csv_path, display, report):
             with guarded_row(report, where, progress):
                 hf_id = clean_text(row["fullname"])
                 if not hf_id:
