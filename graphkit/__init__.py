@@ -29,6 +29,7 @@ _EXPORTS = {
     "load_ontology": "graphkit.ontology",
     "load_turtle": "graphkit.rdf",
     "load_yaml": "graphkit.loader",
+    "open_store": "graphkit.store",
     "render_page": "graphkit.page",
     "run_cypher": "graphkit.cypher",
     "run_sparql": "graphkit.sparql",
@@ -78,3 +79,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .page import render_page as render_page, write_page as write_page
     from .rdf import build_rdf as build_rdf, load_turtle as load_turtle
     from .sparql import run_sparql as run_sparql
+    from .store import open_store as open_store

@@ -13,7 +13,6 @@ from itertools import islice
 
 from .errors import GraphkitError, show
 from .model import Entity, KnowledgeGraph
-from .propertygraph import SOURCE_PREFIX, to_property_graph
 
 #: Centrality measures `rank` knows, with the description printed next to the scores.
 MEASURES = {
@@ -55,6 +54,8 @@ def entity_graph(pg):
     """Undirected simple graph of entities; edge weight = number of facts between the two."""
     import networkx as nx
 
+    from .propertygraph import SOURCE_PREFIX
+
     simple = nx.Graph()
     simple.add_nodes_from((n, d) for n, d in pg.nodes(data=True) if not str(n).startswith(SOURCE_PREFIX))
     for u, v in pg.edges():
@@ -64,6 +65,40 @@ def entity_graph(pg):
             simple[u][v]["weight"] += 1
         else:
             simple.add_edge(u, v, weight=1)
+    return simple
+
+
+def model_entity_graph(graph: KnowledgeGraph, *, same_order: bool = False):
+    """entity_graph() straight from the model, without the property graph (same nodes in the same
+    order, same edges and weights): what paths, rank and communities need.
+
+    same_order=True also adds the edges in entity_graph()'s order (Louvain's result depends on
+    it; PageRank, betweenness and shortest paths do not), at the cost of the statement ids."""
+    import networkx as nx
+
+    if same_order:
+        out: dict[str, dict[str, int]] = {}
+        for st in sorted(graph.statements, key=lambda st: st.id):
+            targets = out.setdefault(st.subject, {})
+            targets[st.object] = targets.get(st.object, 0) + 1
+        ordered = nx.Graph()
+        ordered.add_nodes_from(sorted(graph.entities))
+        for u in sorted(graph.entities):
+            for v, count in out.get(u, {}).items():
+                if u == v or v not in graph.entities:
+                    continue
+                if ordered.has_edge(u, v):
+                    ordered[u][v]["weight"] += count
+                else:
+                    ordered.add_edge(u, v, weight=count)
+        return ordered
+    weights: Counter = Counter()
+    for st in graph.statements:
+        if st.subject != st.object:
+            weights[(st.subject, st.object) if st.subject < st.object else (st.object, st.subject)] += 1
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph.entities))
+    simple.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()))
     return simple
 
 
@@ -135,22 +170,27 @@ def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> lis
     a, b = find_entity(graph, start), find_entity(graph, end)
     if a.id == b.id:
         raise GraphkitError(f"'{start}' and '{end}' are the same entity ({a.id})")
-    pg = to_property_graph(graph)
-    simple = entity_graph(pg)
+    simple = model_entity_graph(graph)
     try:
         found = list(islice(nx.all_shortest_paths(simple, a.id, b.id), max(limit, 1) * 50))
     except nx.NetworkXNoPath:
         return []
     found.sort()  # all_shortest_paths' order depends on insertion order; sort for stable output
+    on_paths = {(u, v) for nodes in found[:limit] for u, v in zip(nodes, nodes[1:])}
+    on_paths |= {(v, u) for u, v in on_paths}
+    between: dict[tuple[str, str], list] = {}
+    for st in graph.statements:
+        if (st.subject, st.object) in on_paths:
+            between.setdefault((st.subject, st.object), []).append(st)
     result = []
     for nodes in found[:limit]:
         hops = []
         for u, v in zip(nodes, nodes[1:]):
             facts = []
             for x, y in ((u, v), (v, u)):
-                for key, data in sorted((pg.get_edge_data(x, y) or {}).items()):
-                    facts.append(Fact(key, x, data["relation"], y, data["status"],
-                                      [_source_info(graph, s) for s in data["sources"]], data.get("note")))
+                for st in sorted(between.get((x, y), ()), key=lambda st: st.id):
+                    facts.append(Fact(st.id, x, st.relation, y, st.status,
+                                      [_source_info(graph, s) for s in st.sources], st.note))
             hops.append(Hop(u, v, facts))
         entities = [{"id": n, "name": graph.entities[n].name, "type": graph.entities[n].type} for n in nodes]
         result.append(Path(entities, hops))
@@ -180,7 +220,7 @@ def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
     for group in groups:
         if group not in ontology.classes:
             raise GraphkitError(f"unknown class '{group}' (known: {', '.join(ontology.classes)})")
-    simple = entity_graph(to_property_graph(graph, ontology))
+    simple = model_entity_graph(graph)
     if simple.number_of_nodes() == 0:
         scores: dict = {}
     elif measure == "pagerank":
@@ -210,10 +250,9 @@ def communities(graph: KnowledgeGraph, *, method: str = "louvain", seed: int = 4
     Returns the `top` largest communities, each with its size, classes and its best-connected
     members, plus the modularity of the whole partition.
     """
-    import networkx as nx
     from networkx.algorithms import community as nx_community
 
-    simple = entity_graph(to_property_graph(graph))
+    simple = model_entity_graph(graph, same_order=True)
     simple.remove_nodes_from([n for n, d in list(simple.degree()) if d == 0])
     if simple.number_of_edges() == 0:
         return {"method": method, "seed": seed, "modularity": 0.0, "count": 0, "communities": []}

@@ -50,6 +50,8 @@ class BuildResult:
     rdf: Graph  # rdflib.Graph on the Oxigraph store
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    unchanged: list[Path] = field(default_factory=list)  # exports already up to date (not rewritten)
+    store: object = None  # the compiled store (graphkit.store.CompiledStore) when the data is YAML
 
     @property
     def triple_count(self) -> int:
@@ -71,16 +73,33 @@ def build_writers() -> list[BuildWriter]:
 
 def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: PathLike | None = DEFAULT_OUT_DIR, *,
           base_iri: str = DEFAULT_BASE_IRI, formats: tuple[str, ...] | None = None, shacl: bool = True,
-          extras: bool = True, on_step: Callable[[str], None] | None = None) -> BuildResult:
+          extras: bool = True, on_step: Callable[[str], None] | None = None,
+          cache_dir: PathLike | None = None) -> BuildResult:
     """Load, validate, build the RDF graph and write the exports (out_dir=None writes nothing).
 
-    `on_step(name)` is called as each step starts ("load", "rdf", "shacl", "exports", "extras"),
-    for progress display.
+    YAML data goes through the compiled store (graphkit.store, in `cache_dir`, default
+    `.graphkit/` beside the data): only changed files are parsed again and only exports whose
+    model changed are written. `on_step(name)` is called as each step starts ("parse", "rdf",
+    "store", "shacl", then each export), for progress display.
     """
     from .exports import EXPORT_FORMATS, write_exports
+    from .store import ensure_store, is_storable
 
     timings: dict[str, float] = {}
     step = on_step or (lambda _name: None)
+    path_list = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if is_storable(path_list):
+        from .store.exports import write_store_exports
+
+        start = time.perf_counter()
+        store = ensure_store(path_list, base_iri=base_iri, cache_dir=cache_dir, shacl=shacl, on_step=step)
+        timings["store"] = time.perf_counter() - start
+        written: list[Path] = []
+        unchanged: list[Path] = []
+        if out_dir is not None:
+            written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS, extras=extras,
+                                                     timings=timings, on_step=step)
+        return BuildResult(store.model(), store.rdf_graph(), written, timings, unchanged, store)
 
     def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         start = time.perf_counter()

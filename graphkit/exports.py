@@ -110,3 +110,90 @@ def write_exports(graph: KnowledgeGraph, out_dir: str | os.PathLike = DEFAULT_OU
         source = ontology_dir() / ("graphkit.ttl" if name == "ontology.ttl" else name)
         written.append(atomic_write(out_dir / name, source.read_bytes()))
     return written
+
+
+# ---------------------------------------------------------------------- streamed exports
+# The same bytes as serialize(), without holding the triples or the text in memory: the model's
+# N-Triples lines go through Oxigraph's parser and serializer in chunks.
+
+#: N-Triples lines sorted in memory at a time; longer exports are merged from sorted runs on disk.
+SORT_RUN_LINES = 2_000_000
+
+
+def _triple_stream(graph: KnowledgeGraph, base_iri: str, ontology: Ontology | None):
+    from .rdf import ntriples_lines
+    from .store.build import LineStream
+
+    return ox.parse(io.BufferedReader(LineStream(ntriples_lines(graph, base_iri, ontology))), ox.RdfFormat.N_TRIPLES)
+
+
+class _SkipPrefixes:
+    """A writer that drops the serializer's own @prefix block (written sorted by us)."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.pending = b""
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        if self.started:
+            self.handle.write(data)
+            return len(data)
+        self.pending += data
+        lines = self.pending.split(b"\n")
+        for index, line in enumerate(lines[:-1]):
+            if not line.startswith(b"@prefix "):
+                self.started = True
+                self.handle.write(b"\n".join(lines[index:]))
+                self.pending = b""
+                return len(data)
+        self.pending = lines[-1]
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.started and self.pending:
+            self.handle.write(self.pending)
+            self.pending = b""
+
+
+def write_turtle(graph: KnowledgeGraph, handle, base_iri: str = DEFAULT_BASE_IRI,
+                 ontology: Ontology | None = None) -> None:
+    """serialize(graph, "turtle") written to `handle` as a stream."""
+    prefixes = data_prefixes(base_iri)
+    handle.write(_turtle_header())
+    handle.write(b"\n".join(sorted(f"@prefix {p}: <{ns}> .".encode() for p, ns in prefixes.items())))
+    handle.write(b"\n\n")
+    body = _SkipPrefixes(handle)
+    ox.serialize(_triple_stream(graph, base_iri, ontology), body, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body.flush()
+
+
+def write_ntriples(graph: KnowledgeGraph, handle, base_iri: str = DEFAULT_BASE_IRI,
+                   ontology: Ontology | None = None, run_lines: int = SORT_RUN_LINES) -> None:
+    """serialize(graph, "ntriples") (sorted lines) written to `handle`; beyond `run_lines` lines
+    the sort runs on disk (sorted runs, then a merge), so memory stays bounded."""
+    import heapq
+    import itertools
+
+    triples = _triple_stream(graph, base_iri, ontology)
+    runs: list = []
+    try:
+        while True:
+            batch = list(itertools.islice(triples, run_lines))
+            if not batch:
+                break
+            lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+            del batch
+            lines.sort()
+            if not runs and len(lines) < run_lines:
+                handle.write(b"".join(lines))
+                return
+            run = tempfile.TemporaryFile()
+            run.writelines(lines)
+            run.seek(0)
+            runs.append(run)
+        for line in heapq.merge(*runs):
+            handle.write(line)
+    finally:
+        for run in runs:
+            run.close()

@@ -656,15 +656,63 @@ def coerce_attribute(value_type: str, value: Any):
     return str(value)
 
 
+class FileItems:
+    """What one YAML file holds once parsed: model objects and the problems found in it.
+
+    The compiled store (graphkit.store) caches one of these per file, keyed by its content.
+    """
+
+    __slots__ = ("entities", "sources", "statements", "problems", "partial_facts")
+
+    def __init__(self, entities=None, sources=None, statements=None, problems=None, partial_facts=None):
+        self.entities: list[Entity] = entities or []
+        self.sources: list[Source] = sources or []
+        self.statements: list[Statement] = statements or []
+        self.problems: list[Problem] = problems or []
+        self.partial_facts: list[PartialFact] = partial_facts or []
+
+
+def parse_file(path: Path, display: str, ontology: Ontology) -> FileItems:
+    """Parse one YAML file into model objects, with its own (not cross-file) problems."""
+    items = FileItems()
+    data, syntax = read_yaml(path, display)
+    items.problems.extend(syntax)
+    if data is None:
+        return items
+    if not isinstance(data, LineDict):
+        items.problems.append(Problem(display, 1, "a graphkit YAML file is a mapping with 'entities', "
+                                                  "'sources' and/or 'relations'"))
+        return items
+    reader = _FileReader(display, ontology, items.problems, items.partial_facts)
+    reader.unknown_keys(data, TOP_KEYS, "a graphkit file")
+    for item in reader.mapping_items(data, "entities"):
+        entity = reader.entity(item)
+        if entity is not None:
+            items.entities.append(entity)
+    for item in reader.mapping_items(data, "sources"):
+        source = reader.source(item)
+        if source is not None:
+            items.sources.append(source)
+    defaults = reader.defaults(data)
+    for item in reader.mapping_items(data, "relations"):
+        statement = reader.statement(item, defaults)
+        if statement is not None:
+            items.statements.append(statement)
+    return items
+
+
 def load_yaml(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, ontology: Ontology | None = None,
-              base_dir: str | os.PathLike | None = None) -> KnowledgeGraph:
+              base_dir: str | os.PathLike | None = None, parse=None) -> KnowledgeGraph:
     """Load YAML files or directories into a validated KnowledgeGraph.
 
-    Raises ValidationError listing every problem (file, line, message).
+    `parse(path, display, ontology) -> FileItems` replaces parse_file (the compiled store passes
+    one that reuses each unchanged file's cached result). Raises ValidationError listing every
+    problem (file, line, message).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     ontology = ontology or load_ontology()
+    parse = parse or parse_file
     problems: list[Problem] = []
     partial_facts: list[PartialFact] = []
     graph = KnowledgeGraph()
@@ -675,30 +723,14 @@ def load_yaml(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, ontolog
         if not path.exists():
             problems.append(Problem(str(path), 0, "no such file or directory"))
             continue
-        display = _display_path(path, base_dir)
-        data, syntax = read_yaml(path, display)
-        problems.extend(syntax)
-        if data is None:
-            continue
-        if not isinstance(data, LineDict):
-            problems.append(Problem(display, 1, "a graphkit YAML file is a mapping with 'entities', "
-                                                "'sources' and/or 'relations'"))
-            continue
-        reader = _FileReader(display, ontology, problems, partial_facts)
-        reader.unknown_keys(data, TOP_KEYS, "a graphkit file")
-        for item in reader.mapping_items(data, "entities"):
-            entity = reader.entity(item)
-            if entity is not None:
-                _add_unique(graph.entities, entity, "entity", problems)
-        for item in reader.mapping_items(data, "sources"):
-            source = reader.source(item)
-            if source is not None:
-                _add_unique(graph.sources, source, "source", problems)
-        defaults = reader.defaults(data)
-        for item in reader.mapping_items(data, "relations"):
-            statement = reader.statement(item, defaults)
-            if statement is not None:
-                graph.statements.append(statement)
+        items = parse(path, _display_path(path, base_dir), ontology)
+        problems.extend(items.problems)
+        partial_facts.extend(items.partial_facts)
+        for entity in items.entities:
+            _add_unique(graph.entities, entity, "entity", problems)
+        for source in items.sources:
+            _add_unique(graph.sources, source, "source", problems)
+        graph.statements.extend(items.statements)
     hints = [MAX_HINTS]
     problems.extend(check_graph(graph, ontology, hints=hints))
     for fact in partial_facts:

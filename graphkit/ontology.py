@@ -133,9 +133,26 @@ def _class_list(graph: Graph, node: Node | None) -> tuple[str, ...]:
     return tuple(str(c)[len(GK):] for c in Collection(graph, union))
 
 
-@functools.lru_cache(maxsize=4)
+#: The ontology already read by someone else (the compiled store keeps it as JSON): returned by
+#: load_ontology() without a path, so a warm command does not parse Turtle at all.
+_PRELOADED: Ontology | None = None
+
+
+def use_ontology(ontology: Ontology | None) -> None:
+    """Make load_ontology() return `ontology` (None: read the Turtle file again)."""
+    global _PRELOADED
+    _PRELOADED = ontology
+
+
 def load_ontology(path: str | None = None) -> Ontology:
     """Read the ontology Turtle file (cached: the vocabulary does not change during a run)."""
+    if path is None and _PRELOADED is not None:
+        return _PRELOADED
+    return _read_ontology(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_ontology(path: str | None = None) -> Ontology:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import OWL as owl, RDF as rdf, RDFS as rdfs, SKOS as skos
 

@@ -19,7 +19,9 @@ COMMAND_MODULES = ("build", "sparql", "cypher", "page", "data", "resolve", "serv
 
 @click.group(cls=GraphkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="graphkit")
-def main() -> None:
+@click.option("--store", "store_dir", envvar="GRAPHKIT_STORE_DIR", metavar="DIR", type=click.Path(file_okay=False),
+              help="Cache folder of the compiled store (default: .graphkit/ beside the data; env GRAPHKIT_STORE_DIR).")
+def main(store_dir) -> None:
     """graphkit: a knowledge graph of the AI industry.
 
     Facts are authored as YAML in seed_data/; graphkit validates them, builds RDF and a

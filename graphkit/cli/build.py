@@ -6,7 +6,7 @@ import time
 import click
 
 from ..defaults import DEFAULT_OUT_DIR
-from .common import base_iri_option, data_option, data_paths
+from .common import base_iri_option, data_option, data_paths, store_dir
 
 
 @click.command()
@@ -27,9 +27,11 @@ def build(data, more_data, out_dir, base_iri, no_shacl, quiet):
     from ..progress import build_steps
 
     start = time.perf_counter()
-    steps = ["load", "rdf", *([] if no_shacl else ["shacl"]), "exports", "extras"]
+    steps = ["parse", "rdf", "store", *([] if no_shacl else ["shacl"]), "turtle", "ntriples", "jsonld", "vocabulary",
+             "page", "property graph"]
     with build_steps(steps, quiet=quiet) as on_step:
-        result = api.build(data_paths(data + more_data), out_dir, base_iri=base_iri, shacl=not no_shacl, on_step=on_step)
+        result = api.build(data_paths(data + more_data), out_dir, base_iri=base_iri, shacl=not no_shacl,
+                           on_step=on_step, cache_dir=store_dir())
     if quiet:
         return
     summary = result.graph.summary()
@@ -38,6 +40,8 @@ def build(data, more_data, out_dir, base_iri, no_shacl, quiet):
                f"in {time.perf_counter() - start:.2f} s")
     for path in result.files:
         click.echo(f"  wrote {path}")
+    if result.unchanged:
+        click.echo(f"  {len(result.unchanged)} export{'s' if len(result.unchanged) != 1 else ''} already up to date")
 
 
 @click.command()

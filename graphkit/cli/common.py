@@ -140,3 +140,56 @@ def data_paths(data: tuple[str, ...]) -> list[str]:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+def store_dir() -> str | None:
+    """The cache folder given with `graphkit --store DIR` (or $GRAPHKIT_STORE_DIR), if any."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get("store_dir") if ctx is not None else None
+
+
+def compiled_store(data: tuple[str, ...], base_iri: str | None = None, *, shacl: bool = False):
+    """The compiled store of DATA, built first if missing or stale (with a progress display on a
+    terminal); None when DATA includes RDF files, which are read directly."""
+    from ..store import ensure_store, is_storable
+
+    paths = data_paths(data)
+    if not is_storable(paths):
+        return None
+    with _LazySteps() as step:
+        return ensure_store(paths, base_iri=base_iri, cache_dir=store_dir(), shacl=shacl, on_step=step)
+
+
+def load_model(data: tuple[str, ...], base_iri: str | None = None):
+    """The model of DATA: from the compiled store when DATA is YAML, else loaded directly."""
+    store = compiled_store(data, base_iri)
+    if store is None:
+        from .. import api
+
+        return api.load(data_paths(data))
+    return store.model()
+
+
+class _LazySteps:
+    """build_steps that only appears once a step starts (a fresh store shows nothing)."""
+
+    STEPS = ("parse", "rdf", "store", "shacl")
+
+    def __init__(self):
+        self._context = None
+        self._step = None
+
+    def __call__(self, name: str) -> None:
+        if self._step is None:
+            from ..progress import build_steps
+
+            self._context = build_steps(self.STEPS, quiet=not is_interactive())
+            self._step = self._context.__enter__()
+        self._step(name)
+
+    def __enter__(self) -> _LazySteps:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc)

@@ -74,9 +74,14 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
         result = run_cypher(query, values, uri=uri, auth=_auth(user, password), database=database,
                             timeout=timeout, write=write)
     else:
-        from ..api import load
+        from .common import compiled_store
 
-        result = run_cypher(query, values, graph=load(data_paths(data)), timeout=timeout, write=write)
+        store = compiled_store(data)
+        if store is None:
+            from ..api import load
+
+            store = load(data_paths(data))
+        result = run_cypher(query, values, graph=store, timeout=timeout, write=write)
     width = None if sys.stdout.isatty() else 200
     click.echo(format_result(result, fmt, width=width), nl=False)
 

@@ -29,9 +29,9 @@ def format_option(func):
 
 
 def _load(data):
-    from .. import api
+    from .common import load_model
 
-    return api.load(data_paths(data))
+    return load_model(data)
 
 
 # ---------------------------------------------------------------------------------- import

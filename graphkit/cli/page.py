@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_OUT_DIR
-from .common import base_iri_option, data_option, data_paths
+from .common import base_iri_option, data_option, data_paths, load_model
 
 LANGS = ("en", "fr", "zh")
 
@@ -67,10 +67,9 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
       graphkit render --query 'MATCH (a {id: "apple"})-[r]-(b) RETURN a, r, b'
     The filters apply to the query's answer too.
     """
-    from .. import api
     from ..page import DEFAULT_TITLE, query_subgraph, write_page
 
-    graph = api.load(data_paths(data))
+    graph = load_model(data, base_iri)
     if query:
         language = None if query_lang == "auto" else query_lang
         graph_for_page = query_subgraph(graph, _read_query(query), language=language, base_iri=base_iri)

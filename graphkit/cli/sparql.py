@@ -41,6 +41,11 @@ def _embedded_graph(data, turtle, base_iri):
 
     if turtle:
         return sparql.load_rdf_graph(turtle, base_iri)
+    from .common import compiled_store
+
+    store = compiled_store(data, base_iri)
+    if store is not None:
+        return store
     from .. import api
 
     return api.load(data_paths(data))
@@ -143,8 +148,14 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
     else:
         if graph_iri:
             raise click.UsageError("--graph applies to --endpoint")
-        backend = lib.EmbeddedBackend(_embedded_graph(data, turtle, base_iri), allow_service=allow_service,
-                                      base_iri=base_iri)
+        source = _embedded_graph(data, turtle, base_iri)
+        if hasattr(source, "rdf_store"):  # the compiled store: query its on-disk Oxigraph store
+            from ..store.handle import resolve_entity_params
+
+            text = query_obj.text if hasattr(query_obj, "text") else query_obj
+            bound = resolve_entity_params(text, bound, source)
+            source = source.rdf_store()
+        backend = lib.EmbeddedBackend(source, allow_service=allow_service, base_iri=base_iri)
     with backend:
         result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)
 
@@ -184,6 +195,8 @@ def push_sparql(endpoint, graph_iri, store_url, data, turtle, base_iri, chunk_si
 
     auth = lib.make_auth(user, password, auth_scheme)
     graph = _embedded_graph(data, turtle, base_iri)
+    if hasattr(graph, "model"):  # the compiled store
+        graph = graph.model()
     progress_bar = None
     if is_interactive():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

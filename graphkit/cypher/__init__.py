@@ -54,8 +54,8 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
                timeout: float | None = None, write: bool = False) -> CypherResult:
     """Run a Cypher query.
 
-    Without `uri`, on the embedded FalkorDB loaded with `graph` (default: the YAML in
-    seed_data/); the loaded copy is kept for the next call and reloaded whenever the model's
+    Without `uri`, on the embedded FalkorDB loaded with `graph` (a KnowledgeGraph or a compiled
+    store, graphkit.store; default: the YAML in seed_data/); the loaded copy is kept for the next call and reloaded whenever the model's
     content changes. With `uri` (bolt://, neo4j://, ...), on that Neo4j server, with `auth`
     = (user, password) and `database`. `timeout` is in seconds. The embedded engine is
     read-only; `write=True` is only for a remote server.
@@ -78,9 +78,12 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
         from ..inputs import load
 
         graph = load(DEFAULT_DATA_DIR)
+    key = None
+    if hasattr(graph, "digest") and hasattr(graph, "model"):  # a compiled store: its digest names the content
+        key, graph = graph.digest, graph.model()
     from .falkordb import embedded_engine
 
-    return embedded_engine().run(graph, query, params, timeout=timeout)
+    return embedded_engine().run(graph, query, params, timeout=timeout, key=key)
 
 
 def push_neo4j(graph: KnowledgeGraph, uri: str, auth: tuple[str, str] | None = None,

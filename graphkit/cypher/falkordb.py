@@ -482,10 +482,13 @@ class EmbeddedEngine:
             self.server = FalkorDBServer(self.directory).start()
         return self.server
 
-    def graph_for(self, graph) -> FalkorDBBackend:
-        """The backend of the loaded copy of `graph` (a KnowledgeGraph), loading it if needed."""
+    def graph_for(self, graph, *, key: str | None = None) -> FalkorDBBackend:
+        """The backend of the loaded copy of `graph` (a KnowledgeGraph), loading it if needed.
+
+        `key` names the model's content when the caller knows it (the compiled store's digest),
+        which saves hashing the model."""
         with self._lock:
-            digest = model_fingerprint(graph)
+            digest = key or model_fingerprint(graph)
             server = self._ensure_server()
             name = self.loaded.get(digest)
             if name is None:
@@ -513,9 +516,10 @@ class EmbeddedEngine:
             self.loaded.move_to_end(digest)
             return FalkorDBBackend(server.graph(name), "falkordb (embedded)", missing_is_empty=False)
 
-    def run(self, graph, query: str, params: dict | None = None, *, timeout: float | None = None) -> CypherResult:
+    def run(self, graph, query: str, params: dict | None = None, *, timeout: float | None = None,
+            key: str | None = None) -> CypherResult:
         with self._lock:
-            return self.graph_for(graph).run(query, params, timeout=timeout)
+            return self.graph_for(graph, key=key).run(query, params, timeout=timeout)
 
     def stop(self) -> None:
         with self._lock:

@@ -1,0 +1,90 @@
+"""Writing the exports of a compiled store, skipping those already written from the same model.
+
+`exports.json` beside the store's generations records, per output folder and per output, the
+model digest it was written from and the size and modification time of each file; an output
+is written again only if the model changed or one of its files was touched or removed.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from . import CompiledStore, Step, write_json_atomic
+
+RECORD = "exports.json"
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: bool) -> list[tuple[str, str, Callable]]:
+    """(name, input key, write(out_dir) -> paths) for each export of a build: the data exports
+    depend on the model's digest, the vocabulary files on the ontology only."""
+    from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
+    from ..ontology import ontology_dir
+
+    graph, base_iri, ontology = store.model(), store.base_iri, store.ontology()
+    streamed = {"turtle": write_turtle, "ntriples": write_ntriples}
+
+    def data_writer(fmt: str):
+        def write(out_dir: Path) -> list[Path]:
+            if fmt in streamed:
+                return [atomic_write(out_dir / FILE_NAMES[fmt], lambda h: streamed[fmt](graph, h, base_iri, ontology))]
+            return [atomic_write(out_dir / FILE_NAMES[fmt], serialize(graph, fmt, base_iri, ontology))]
+        return write
+
+    def vocabulary(out_dir: Path) -> list[Path]:
+        return [atomic_write(out_dir / name, (ontology_dir() / ("graphkit.ttl" if name == "ontology.ttl" else name))
+                             .read_bytes()) for name in ("ontology.ttl", "context.jsonld")]
+
+    outputs: list[tuple[str, str, Callable]] = [(fmt, store.digest, data_writer(fmt)) for fmt in formats]
+    outputs.append(("vocabulary", store.manifest["ontology"], vocabulary))
+    if extras:
+        from ..api import _build_writers
+
+        for writer in _build_writers():
+            name = f"{getattr(writer, '__module__', '')}.{getattr(writer, '__qualname__', 'extra')}"
+            outputs.append((name, store.digest, lambda out_dir, w=writer: list(w(graph, out_dir, base_iri))))
+    return outputs
+
+
+def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, formats: tuple[str, ...], *,
+                        extras: bool = True, timings: dict | None = None,
+                        on_step: Step | None = None) -> tuple[list[Path], list[Path]]:
+    """Write the exports whose model changed (or whose files were touched); (written, unchanged)."""
+    import time
+
+    out_dir = Path(out_dir)
+    record_path = store.key_dir / RECORD
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            record = {}
+    except (OSError, ValueError):
+        record = {}
+    folder = record.setdefault(str(out_dir.absolute()), {})
+    written: list[Path] = []
+    unchanged: list[Path] = []
+    for name, key, write in store_outputs(store, formats, extras):
+        previous = folder.get(name)
+        if (previous and previous.get("digest") == key
+                and all(_stat(Path(p)) == s for p, s in previous.get("files", {}).items())):
+            unchanged.extend(Path(p) for p in previous["files"])
+            continue
+        if on_step is not None:
+            on_step(name.rsplit(".", 1)[-1])
+        start = time.perf_counter()
+        paths = write(out_dir)
+        if timings is not None:
+            timings[name] = time.perf_counter() - start
+        written.extend(paths)
+        folder[name] = {"digest": key, "files": {str(p.absolute()): _stat(p) for p in paths}}
+        write_json_atomic(record_path, record, fsync=False)
+    return written, unchanged
