@@ -44,7 +44,7 @@ class Table:
         return iter(self.rows)
 
     def records(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, row)) for row in self.rows]
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def to_df(self):
         """The rows as a pandas DataFrame (one column per variable or returned expression)."""
