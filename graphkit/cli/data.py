@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_DATA_DIR
-from .common import data_option, data_paths
+from .common import data_option
 
 IMPORT_SOURCES = ("epoch", "ecosystem", "leaderboard", "devices", "qualcomm", "gsmarena", "all")
 
