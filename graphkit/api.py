@@ -5,6 +5,7 @@ imports it (tests/test_imports.py keeps the module graph free of cycles).
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -97,8 +98,9 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
         written: list[Path] = []
         unchanged: list[Path] = []
         if out_dir is not None:
-            written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS, extras=extras,
-                                                     timings=timings, on_step=step)
+            written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS,
+                                                     extras=build_writers() if extras else [], timings=timings,
+                                                     on_step=step)
         return BuildResult(store.model(), store.rdf_graph(), written, timings, unchanged, store)
 
     def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:

@@ -9,8 +9,8 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
@@ -121,8 +121,7 @@ SORT_RUN_LINES = 2_000_000
 
 
 def _triple_stream(graph: KnowledgeGraph, base_iri: str, ontology: Ontology | None):
-    from .rdf import ntriples_lines
-    from .store.build import LineStream
+    from .rdf import LineStream, ntriples_lines
 
     return ox.parse(io.BufferedReader(LineStream(ntriples_lines(graph, base_iri, ontology))), ox.RdfFormat.N_TRIPLES)
 

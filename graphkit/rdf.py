@@ -7,10 +7,11 @@ byte-identical for the same input, and loaded into rdflib on the Oxigraph store 
 """
 from __future__ import annotations
 
+import io
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -186,6 +187,49 @@ def ntriples_lines(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
             yield f"{node} {_NOTE} {_lit(st.note)} ."
         if st.quote:
             yield f"{node} {_QUOTE} {_lit(st.quote)} ."
+
+
+#: Bytes of N-Triples text handed to a parser at a time by LineStream.
+CHUNK_BYTES = 8 << 20
+
+
+class LineStream(io.RawIOBase):
+    """A read-only binary file over an iterator of text lines (each written with a newline), so
+    a parser can consume generated N-Triples without the whole text ever being in memory."""
+
+    def __init__(self, lines: Iterable[str], chunk_bytes: int = CHUNK_BYTES):
+        self._lines = iter(lines)
+        self._chunk = chunk_bytes
+        self._buffer = b""
+        self._offset = 0
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> bool:
+        parts: list[str] = []
+        size = 0
+        for line in self._lines:
+            parts.append(line)
+            size += len(line)
+            if size >= self._chunk:
+                break
+        if not parts:
+            return False
+        self.count += len(parts)
+        parts.append("")
+        self._buffer = "\n".join(parts).encode("utf-8")
+        self._offset = 0
+        return True
+
+    def readinto(self, target) -> int:
+        if self._offset >= len(self._buffer) and not self._fill():
+            return 0
+        size = min(len(target), len(self._buffer) - self._offset)
+        target[:size] = self._buffer[self._offset:self._offset + size]
+        self._offset += size
+        return size
 
 
 def ntriples(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI, ontology: Ontology | None = None) -> bytes:

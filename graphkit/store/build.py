@@ -12,10 +12,10 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
-from . import (
+from .codec import dumps, entities_of, file_document, problems_of, sources_of, statements_of
+from .core import (
     FALKORDB,
     MANIFEST,
     MODEL,
@@ -32,49 +32,6 @@ from . import (
     sha256_file,
     write_json_atomic,
 )
-from .codec import dumps, entities_of, file_document, problems_of, sources_of, statements_of
-
-#: Bytes of N-Triples text handed to Oxigraph's bulk loader at a time.
-CHUNK_BYTES = 8 << 20
-
-
-class LineStream(io.RawIOBase):
-    """A read-only binary file over an iterator of text lines (each written with a newline), so
-    a parser can consume generated N-Triples without the whole text ever being in memory."""
-
-    def __init__(self, lines: Iterable[str], chunk_bytes: int = CHUNK_BYTES):
-        self._lines = iter(lines)
-        self._chunk = chunk_bytes
-        self._buffer = b""
-        self._offset = 0
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def _fill(self) -> bool:
-        parts: list[str] = []
-        size = 0
-        for line in self._lines:
-            parts.append(line)
-            size += len(line)
-            if size >= self._chunk:
-                break
-        if not parts:
-            return False
-        self.count += len(parts)
-        parts.append("")
-        self._buffer = "\n".join(parts).encode("utf-8")
-        self._offset = 0
-        return True
-
-    def readinto(self, target) -> int:
-        if self._offset >= len(self._buffer) and not self._fill():
-            return 0
-        size = min(len(target), len(self._buffer) - self._offset)
-        target[:size] = self._buffer[self._offset:self._offset + size]
-        self._offset += size
-        return size
 
 
 class ParseCache:
@@ -279,11 +236,11 @@ def load_oxigraph(graph, path: Path, base_iri: str, ontology=None) -> int:
     text in chunks (memory does not grow with it). Returns the number of triples."""
     import pyoxigraph as ox
 
-    from ..rdf import ntriples_lines
+    from ..rdf import LineStream, ntriples_lines
 
     stream = LineStream(ntriples_lines(graph, base_iri, ontology))
     store = ox.Store(str(path))
-    store.bulk_load(io.BufferedReader(stream, CHUNK_BYTES), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.bulk_load(io.BufferedReader(stream, 8 << 20), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     count = len(store)  # the text may repeat a triple; the store holds each once
     del store
@@ -292,9 +249,12 @@ def load_oxigraph(graph, path: Path, base_iri: str, ontology=None) -> int:
 
 def run_shacl(store: CompiledStore) -> None:
     """Run the SHACL shapes on the store's triples; record success in the manifest."""
-    from ..api import validate
+    from ..errors import ValidationError
+    from ..shacl import shacl_problems
 
-    validate(store.model(), store.rdf_graph(), base_iri=store.base_iri)
+    problems = shacl_problems(store.model(), store.rdf_graph())
+    if problems:
+        raise ValidationError(problems)
     store.manifest["shacl"] = True
     write_json_atomic(store.directory / MANIFEST, store.manifest)
 

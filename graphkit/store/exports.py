@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import CompiledStore, Step, write_json_atomic
+from .core import CompiledStore, Step, write_json_atomic
 
 RECORD = "exports.json"
 
@@ -24,7 +24,7 @@ def _stat(path: Path) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: bool) -> list[tuple[str, str, Callable]]:
+def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: list) -> list[tuple[str, str, Callable]]:
     """(name, input key, write(out_dir) -> paths) for each export of a build: the data exports
     depend on the model's digest, the vocabulary files on the ontology only."""
     from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
@@ -46,19 +46,19 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: bool) 
 
     outputs: list[tuple[str, str, Callable]] = [(fmt, store.digest, data_writer(fmt)) for fmt in formats]
     outputs.append(("vocabulary", store.manifest["ontology"], vocabulary))
-    if extras:
-        from ..api import _build_writers
-
-        for writer in _build_writers():
+    for writer in extras:
             name = f"{getattr(writer, '__module__', '')}.{getattr(writer, '__qualname__', 'extra')}"
             outputs.append((name, store.digest, lambda out_dir, w=writer: list(w(graph, out_dir, base_iri))))
     return outputs
 
 
 def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, formats: tuple[str, ...], *,
-                        extras: bool = True, timings: dict | None = None,
+                        extras: list = (), timings: dict | None = None,
                         on_step: Step | None = None) -> tuple[list[Path], list[Path]]:
-    """Write the exports whose model changed (or whose files were touched); (written, unchanged)."""
+    """Write the exports whose model changed (or whose files were touched); (written, unchanged).
+
+    extras: more writers, each called as writer(graph, out_dir, base_iri) -> paths
+    (graphkit.api.build_writers)."""
     import time
 
     out_dir = Path(out_dir)

@@ -120,7 +120,8 @@ class StoreHandle:
     def store(self):
         """The fresh CompiledStore (rebuilt first if an input changed since the last call)."""
         from ..rdf import DEFAULT_BASE_IRI
-        from . import StoreLocation, ensure_store, ontology_digest
+        from .core import StoreLocation, ontology_digest
+        from .ensure import ensure_store
 
         if self._store is not None:
             location = StoreLocation(self.paths, base_iri=self.base_iri or DEFAULT_BASE_IRI, cache_dir=self.cache_dir)
@@ -205,3 +206,10 @@ class StoreHandle:
 
     def __repr__(self) -> str:
         return f"<StoreHandle {', '.join(map(str, self.paths))}>"
+
+
+def open_store(paths: Sequence[str | os.PathLike] | str | os.PathLike = "seed_data", *,
+               base_iri: str | None = None, cache_dir: str | os.PathLike | None = None):
+    """A handle on the compiled store of `paths` (built first if needed) for notebooks and scripts:
+    sparql(), cypher(), stats(), path(), rank(), each result convertible with .to_df()."""
+    return StoreHandle(paths, base_iri=base_iri, cache_dir=cache_dir)
