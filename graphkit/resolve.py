@@ -28,6 +28,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeGuard
 
 from .errors import GraphkitError, Problem, ValidationError
 from .model import ID_PATTERN, Entity, KnowledgeGraph, Statement
@@ -376,7 +377,8 @@ def organization_parents(graph: KnowledgeGraph, aliases: AliasTable | None = Non
     return parents
 
 
-def _number(value) -> bool:
+def _number(value: object) -> TypeGuard[float]:
+    """A positive number (not a bool): narrows an attribute value to a number for mypy."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
@@ -463,7 +465,7 @@ class Resolver:
 
     def _probe_keys(self, entity: Entity) -> list[tuple[str, tuple, str]]:
         """(rule, key to look up, what matched) in rule order."""
-        probes = [("id", ("id", entity.id), entity.id)]
+        probes: list[tuple[str, tuple, str]] = [("id", ("id", entity.id), entity.id)]
         if entity.wikidata:
             probes.append(("wikidata", ("wikidata", entity.wikidata), entity.wikidata))
         hf_id = entity.attributes.get("hf-id")
@@ -584,8 +586,8 @@ class Resolver:
             makers_now = {mapping.get(m, m) for m in imported_makers.get(original_id, ())}
             target: tuple[str, str, str, str] | None = None  # (id, rule, matched, "reference"|"import")
             group = None
-            for name in [*entity.all_names(), *([entity.attributes["hf-id"]] if isinstance(
-                    entity.attributes.get("hf-id"), str) else [])]:
+            hf_id = entity.attributes.get("hf-id")
+            for name in [*entity.all_names(), *([hf_id] if isinstance(hf_id, str) else [])]:
                 group = self.aliases.lookup(name, entity.type, ontology)
                 if group:
                     target_id = group.id

@@ -219,7 +219,7 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
     entities = [e for e in graph.sorted_entities() if _kind(ontology, e.type)]
     kind_of = {e.id: _kind(ontology, e.type) for e in entities}
     names = {e.id: _names(e) for e in entities}
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    blocks: dict[tuple[str | None, str, str], list[str]] = defaultdict(list)
     for entity in entities:
         keys = set()
         for name in names[entity.id]:
@@ -235,8 +235,8 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
 
     pairs: set[tuple[str, str]] = set()
     used_blocks = 0
-    for key, members in blocks.items():
-        if len(members) < 2 or (len(members) > max_block and key[1] == "w"):
+    for block_key, members in blocks.items():
+        if len(members) < 2 or (len(members) > max_block and block_key[1] == "w"):
             continue
         used_blocks += 1
         members = members[:max_block * 4]  # an exact-name block is small; this only bounds a pathological one
@@ -249,8 +249,8 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
         ea, eb = graph.entities[a], graph.entities[b]
         if aliases.kept_apart(a, b):
             continue
-        same_hub = isinstance(ea.attributes.get("hf-id"), str) and \
-            ea.attributes.get("hf-id", "").casefold() == str(eb.attributes.get("hf-id", "")).casefold()
+        hub_a = ea.attributes.get("hf-id")
+        same_hub = isinstance(hub_a, str) and hub_a.casefold() == str(eb.attributes.get("hf-id", "")).casefold()
         if not same_hub and not _comparable(names[a], names[b]):
             continue
         if not (ea.type == eb.type or ontology.is_a(ea.type, eb.type) or ontology.is_a(eb.type, ea.type)) \

@@ -92,9 +92,13 @@ class CypherResult:
 class CypherBackend(abc.ABC):
     """What graphkit needs from a Cypher engine: run one query, close."""
 
-    #: "neo4j" or "falkordb": selects the schema statements (see dialect.py)
-    dialect: str = "neo4j"
     name: str = ""
+
+    @property
+    def dialect(self) -> str:
+        """"neo4j" or "falkordb": selects the schema statements (see dialect.py). A backend
+        overrides it with a class attribute, or a property when it must ask the server."""
+        return "neo4j"
 
     @abc.abstractmethod
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None,

@@ -34,7 +34,7 @@ CONNECTION_TIMEOUT = 10.0
 PROBE_QUERY = "CALL dbms.components() YIELD name RETURN name"
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 

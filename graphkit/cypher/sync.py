@@ -154,12 +154,12 @@ def plan_sync(nodes: list[NodeRow], rels: list[RelationshipRow], current_nodes: 
     wanted_ids = set()
     for rel in rels:
         wanted_ids.add(rel.statement_id)
-        current = current_rels.get(rel.statement_id)
-        if current is None:
+        current_rel = current_rels.get(rel.statement_id)
+        if current_rel is None:
             plan.upsert_relationships[rel.type].append(rel)
             result.relationships_created += 1
             continue
-        rel_type, start, end, props = current
+        rel_type, start, end, props = current_rel
         if (rel_type, start, end) != (rel.type, rel.start, rel.end):
             # Same statement id, other ends or type (hand edits): replace the relationship.
             if start not in deleted:
@@ -199,22 +199,22 @@ def _batches(items: list, size: int):
 
 def apply_plan(backend, plan: SyncPlan, graph_name: str, batch_size: int) -> None:
     run = backend.run
-    for rel_type, rows in sorted(plan.delete_relationships.items()):
-        for batch in _batches(rows, batch_size):
+    for rel_type, deleted_rows in sorted(plan.delete_relationships.items()):
+        for batch in _batches(deleted_rows, batch_size):
             run(delete_relationships_statement(rel_type), {"rows": batch, "graph": graph_name}, write=True)
     for batch in _batches(plan.delete_nodes, batch_size):
         run(delete_nodes_statement(), {"keys": batch, "graph": graph_name}, write=True)
-    for labels, rows in sorted(plan.upsert_nodes.items()):
+    for labels, node_rows in sorted(plan.upsert_nodes.items()):
         statement = upsert_nodes_statement(labels)
-        for batch in _batches(rows, batch_size):
+        for batch in _batches(node_rows, batch_size):
             run(statement, {"rows": [{"key": r.key, "props": r.properties} for r in batch], "graph": graph_name},
                 write=True)
     for label, keys in sorted(plan.remove_labels.items()):
         for batch in _batches(keys, batch_size):
             run(remove_label_statement(label), {"keys": batch, "graph": graph_name}, write=True)
-    for rel_type, rows in sorted(plan.upsert_relationships.items()):
+    for rel_type, rel_rows in sorted(plan.upsert_relationships.items()):
         statement = upsert_relationships_statement(rel_type)
-        for batch in _batches(rows, batch_size):
+        for batch in _batches(rel_rows, batch_size):
             run(statement, {"rows": [{"id": r.statement_id, "start": r.start, "end": r.end, "props": r.properties}
                                      for r in batch], "graph": graph_name}, write=True)
 

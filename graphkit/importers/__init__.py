@@ -14,10 +14,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..defaults import DEFAULT_DATA_DIR
 from ..errors import GraphkitError
 from ..model import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from ..resolve import Resolution
+    from .common import ImportReport
 
 #: source name -> (module, function, keyword arguments)
 IMPORTERS: dict[str, tuple[str, str, dict]] = {
@@ -52,8 +57,8 @@ class ImportOutcome:
     source: str
     out_dir: Path | None
     graph: KnowledgeGraph  # what was written (new entities, sources, facts)
-    report: object  # ImportReport
-    resolution: object  # Resolution
+    report: ImportReport
+    resolution: Resolution
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -81,7 +86,7 @@ def sibling_imports(out_dir: Path) -> list[tuple[str, Path]]:
     """(dataset, folder) of the other graphkit imports beside `out_dir` (folders with a report)."""
     import json
 
-    found = []
+    found: list[tuple[str, Path]] = []
     parent = out_dir.parent
     if not parent.is_dir():
         return found
