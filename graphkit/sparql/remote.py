@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import shorten, show
 from ..rdf import DEFAULT_BASE_IRI, data_prefixes
 from .backend import SparqlBackend
 from .http import DEFAULT_TIMEOUT, RemoteError, check_url, http, normalize_auth, public_url, session_for
@@ -87,6 +88,28 @@ def remote_query(query: str, endpoint: str, *, default_graph: str | None = None,
     return result
 
 
+def _json_document(response, content_type: str, shown: str) -> dict:
+    """The answer as a JSON object, or a RemoteError that says what came instead."""
+    import json
+
+    body = response.content or b""
+    what = f"'{content_type}'" if content_type else "no Content-Type"
+    if not body.strip():
+        raise RemoteError(f"{shown} answered an empty body ({what}), not SPARQL results JSON")
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        raise RemoteError(f"{shown} answered JSON nested too deeply to be SPARQL results ({what})") from None
+    except ValueError as exc:
+        start = body[:60].decode("utf-8", "replace")
+        raise RemoteError(f"{shown} answered a body that is not JSON ({what}, {len(body):,} bytes, "
+                          f"{shorten(str(exc), 80)}; it starts with {show(start)}), not SPARQL results JSON") from None
+    if not isinstance(document, dict):
+        raise RemoteError(f"{shown} answered JSON that is not SPARQL results (a {type(document).__name__}, not an "
+                          "object)")
+    return document
+
+
 def parse_answer(response, form: str, prefixes: Mapping[str, str], endpoint: str) -> SparqlResult:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     shown = public_url(endpoint)
@@ -95,16 +118,13 @@ def parse_answer(response, form: str, prefixes: Mapping[str, str], endpoint: str
 
         fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
         if fmt is None:
-            raise RemoteError(f"{shown} answered a CONSTRUCT/DESCRIBE with '{content_type}', not RDF")
+            raise RemoteError(f"{shown} answered a CONSTRUCT/DESCRIBE with {show(content_type)}, not RDF")
         try:
             triples = list(ox.parse(response.content, fmt))
-        except SyntaxError as exc:
-            raise RemoteError(f"{shown} answered RDF that does not parse: {exc}") from None
+        except (SyntaxError, ValueError) as exc:
+            raise RemoteError(f"{shown} answered RDF that does not parse: {shorten(str(exc), 200)}") from None
         return SparqlResult("graph", triples=triples, prefixes=prefixes)
-    try:
-        document = response.json()
-    except ValueError:
-        raise RemoteError(f"{shown} did not answer SPARQL results JSON (got '{content_type or 'nothing'}')") from None
+    document = _json_document(response, content_type, shown)
     if "boolean" in document:
         return SparqlResult("ask", boolean=bool(document["boolean"]), prefixes=dict(prefixes))
     if form == "ask":
@@ -119,6 +139,7 @@ def parse_answer(response, form: str, prefixes: Mapping[str, str], endpoint: str
         variables = list(document["head"]["vars"])
         rows = [tuple(term_from_json(binding.get(v)) for v in variables)
                 for binding in document["results"]["bindings"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RemoteError(f"{shown} answered malformed SPARQL results JSON ({exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise RemoteError(f"{shown} answered malformed SPARQL results JSON ({type(exc).__name__}: "
+                          f"{shorten(str(exc), 100)})") from None
     return SparqlResult("select", variables, rows, prefixes=dict(prefixes))
