@@ -8,8 +8,14 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from ..errors import GraphkitError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from ..model import KnowledgeGraph
 
 #: Bump when the layout or any file format of the store changes: older stores are rebuilt.
 STORE_FORMAT = 1
@@ -94,7 +100,7 @@ class CompiledStore:
         self.key_dir = key_dir
         self.digest: str = manifest["digest"]
         self.base_iri: str = manifest["base_iri"]
-        self._model = None
+        self._model: KnowledgeGraph | None = None
         self._ontology = None
         self._rdf = None
         self._inuse = _hold_shared(directory)
@@ -122,7 +128,7 @@ class CompiledStore:
             use_ontology(self._ontology)
         return self._ontology
 
-    def model(self):
+    def model(self) -> KnowledgeGraph:
         """The KnowledgeGraph (validated when the store was built)."""
         if self._model is None:
             from .codec import read_model
@@ -144,7 +150,7 @@ class CompiledStore:
                                     f"{self.key_dir.parent.parent} and run the command again") from None
         return self._rdf
 
-    def rdf_graph(self):
+    def rdf_graph(self) -> Graph:
         """The triples as an rdflib Graph over the same on-disk store (no copy)."""
         from oxrdflib import OxigraphStore
         from rdflib import Graph, URIRef
@@ -193,16 +199,16 @@ class _Lock:
 
     def __init__(self, path: Path):
         self.path = path
-        self.handle = None
+        self.handle: IO[bytes] | None = None
 
     def __enter__(self) -> _Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+b")
+        self.handle = handle = open(self.path, "a+b")
         try:
             import fcntl
         except ImportError:  # pragma: no cover
             return self
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -328,16 +334,16 @@ class StoreLocation:
 def remove_generation(directory: Path) -> bool:
     """Delete a generation nobody has open (True if deleted)."""
     try:
-        import fcntl
+        import fcntl as locking
     except ImportError:  # pragma: no cover
-        fcntl = None
+        locking = None  # type: ignore[assignment]  # no flock on this platform: nobody can hold it
     inuse = directory / ".inuse"
     handle = None
     try:
-        if fcntl is not None and inuse.exists():
+        if locking is not None and inuse.exists():
             handle = open(inuse, "a+b")
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locking.flock(handle, locking.LOCK_EX | locking.LOCK_NB)
             except OSError:
                 return False
         shutil.rmtree(directory, ignore_errors=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .core import CompiledStore, Step, write_json_atomic
@@ -24,7 +24,7 @@ def _stat(path: Path) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: list) -> list[tuple[str, str, Callable]]:
+def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequence[Callable[..., list[Path]]]) -> list[tuple[str, str, Callable]]:
     """(name, input key, write(out_dir) -> paths) for each export of a build: the data exports
     depend on the model's digest, the vocabulary files on the ontology only."""
     from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
@@ -53,7 +53,7 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: list) 
 
 
 def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, formats: tuple[str, ...], *,
-                        extras: list = (), timings: dict | None = None,
+                        extras: Sequence[Callable[..., list[Path]]] = (), timings: dict | None = None,
                         on_step: Step | None = None) -> tuple[list[Path], list[Path]]:
     """Write the exports whose model changed (or whose files were touched); (written, unchanged).
 
