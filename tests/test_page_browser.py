@@ -101,6 +101,14 @@ class Session:
             const item = kind === 'node' ? body.nodes[id] : body.edges[id];
             return kind === 'node' ? item.options.opacity : item.options.color.opacity; }""", [kind, item_id])
 
+    def settle(self) -> None:
+        """Wait until camera animations are over and the canvas has been drawn again since now
+        (the page counts its drawings in window.graphkit.drawn): no fixed sleeps."""
+        self.wait_for("!window.graphkit.animating && !window.graphkit.busy")
+        drawn = self.js("window.graphkit.drawn")
+        self.js("window.graphkit.network.redraw()")
+        self.wait_for(f"window.graphkit.drawn > {drawn}")
+
     def search(self, text: str) -> None:
         box = self.page.locator("#gk-search")
         box.fill(text)
@@ -224,7 +232,7 @@ def test_filters_hide_what_they_should(seed, seed_graph):
 def test_clicks_show_details_sources_and_highlight(seed, seed_graph):
     seed.search("Apple")
     seed.page.locator("#gk-fit").click()
-    seed.page.wait_for_timeout(500)
+    seed.settle()
     # click on the node itself
     seed.js("window.graphkit.network.unselectAll()")
     x, y = seed.dom_position("apple")
@@ -243,7 +251,7 @@ def test_clicks_show_details_sources_and_highlight(seed, seed_graph):
     # click on a relationship: zoom on it, then click the middle of the line
     statement = next(s for s in seed_graph.statements if (s.subject, s.relation, s.object) == ("apple", "partners-with", "alibaba"))
     seed.js("ids => window.graphkit.network.fit({nodes: ids})", [statement.subject, statement.object])
-    seed.page.wait_for_timeout(300)
+    seed.settle()
     (ax, ay), (bx, by) = seed.dom_position(statement.subject), seed.dom_position(statement.object)
     seed.page.mouse.click((ax + bx) / 2, (ay + by) / 2)
     assert panel.get_attribute("data-kind") == "statement" and panel.get_attribute("data-id") == statement.id
@@ -298,12 +306,12 @@ def test_xss_payloads_show_as_text_and_run_nothing(browser, fixture_page, bypass
         # the tooltip of the node
         page.keyboard.press("Escape")
         session.js("window.graphkit.network.fit()")
-        page.wait_for_timeout(300)
+        session.settle()
         x, y = session.dom_position("acme")
         page.mouse.move(x, y)
         page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
         assert page.locator("div.vis-tooltip").inner_text().startswith(XSS_NAME)
-        page.wait_for_timeout(300)
+        session.settle()
         assert session.dialogs == []
         assert session.js("window.__xss") is None
         assert session.js("document.querySelectorAll('img, #gk-panel svg, #gk-panel script, b').length") == 0
@@ -341,8 +349,9 @@ def test_relations_are_styled_by_certainty(browser, fixture_page):
         session.close()
 
 
-def test_large_graph_starts_still_and_details_edges_when_zoomed_in(browser, tmp_path):
+def test_large_graph_opens_on_an_overview_and_details_edges_when_zoomed_in(browser, tmp_path):
     from graphkit.page import PHYSICS_LIMIT
+    from graphkit.page.overview import OVERVIEW_BUDGET
     from graphkit.synthetic import generate
 
     graph = generate(PHYSICS_LIMIT + 100, 3 * (PHYSICS_LIMIT + 100))
@@ -352,18 +361,23 @@ def test_large_graph_starts_still_and_details_edges_when_zoomed_in(browser, tmp_
     try:
         assert session.js("window.graphkit.network.physics.physicsEnabled") is False
         assert session.page.locator("#gk-physics").is_checked() is False
-        assert session.js("window.graphkit.nodes.length") == len(graph.entities)
+        drawn = session.js("window.graphkit.drawnEntityIds()")
+        clusters = session.js("window.graphkit.clusters()")
+        assert 0 < len(drawn) < len(graph.entities) and len(drawn) + len(clusters) <= OVERVIEW_BUDGET
+        assert session.js("window.graphkit.nodes.length") == len(drawn) + len(clusters)
         assert session.js("window.graphkit.detailed || 0") == 0  # zoomed out: plain edges
-        dashed = next(s.id for s in graph.statements if s.status == "rumored")
-        assert session.js("id => window.graphkit.network.body.edges[id].options.dashes", dashed) is False
+        drawn_set = set(drawn)
+        rumored = [s.id for s in graph.statements if s.status == "rumored" and {s.subject, s.object} <= drawn_set]
+        assert rumored
+        assert session.js("id => window.graphkit.network.body.edges[id].options.dashes", rumored[0]) is False
         session.search(graph.statements[0].subject)  # focusing zooms in
-        session.page.wait_for_timeout(400)
         box = session.page.locator("#gk-graph").bounding_box()
         session.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         session.page.mouse.wheel(0, -300)
         session.wait_for("window.graphkit.detailed > 0", timeout=5)
-        detailed = session.js("""() => window.graphkit.data.statements.filter(s => s.status === 'rumored'
-            && Array.isArray(window.graphkit.network.body.edges[s.id].options.dashes)).length""")
+        detailed = session.js("""() => window.graphkit.visibleEdgeIds().filter(id =>
+            window.graphkit.store.statements.get(id).status === 'rumored'
+            && Array.isArray(window.graphkit.network.body.edges[id].options.dashes)).length""")
         assert detailed > 0
         assert session.requests == [session.url] and session.errors == []
     finally:

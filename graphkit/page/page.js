@@ -1,4 +1,10 @@
-/* graphkit page: draws the graph with vis-network and wires search, filters and the side panel.
+/* graphkit page: an explorer over a DataSource (source.js), drawn with vis-network.
+ *
+ * What is drawn (the view) is a small part of the graph: everything for a small graph, an
+ * overview for a large one (the most central entities and cluster nodes for the groups of
+ * neighbours they stand for). The reader grows it step by step: expand an entity, open a
+ * cluster, search any entity; every step can be undone (collapse, close) and the steps are a
+ * history (back/forward).
  *
  * Every string from the data is untrusted: it reaches the DOM through textContent (or as a
  * plain-text vis-network tooltip, which vis-network renders with innerText), never through
@@ -18,46 +24,71 @@
   var DETAIL_SCALE = 0.35;
   var DETAIL_LIMIT = 3000;
   var MAX_LIST = 200;
+  // Expanding draws a group of neighbours directly up to this size, as one cluster node above.
+  var CLUSTER_MIN = 20;
+  var CLUSTER_COLOUR = "#94a3b8";
+  var SPACING = 80;
+
+  var source = window.GraphkitSources.embedded(DATA);
 
   var state = {
     lang: META.lang || "en",
+    colourBy: "class",
     hidden: { types: new Set(), relations: new Set(), statuses: new Set(), markets: new Set() },
-    dateIndex: DATA.dates.length,
     hideIsolated: false,
     edgeLabels: !!META.edgeLabels,
-    selected: null // {kind: "entity"|"statement", id}
+    selected: null // {kind: "entity"|"statement"|"cluster", id}
   };
 
-  // ------------------------------------------------------------------ lookups
-  var entityById = new Map();
-  var statementById = new Map();
-  var statementsByEntity = new Map();
+  // ------------------------------------------------------------------ what the page knows
+  // The store holds the rows fetched so far (with the embedded source: everything, at once).
+  var store = { entities: new Map(), statements: new Map(), byEntity: new Map(), complete: new Set() };
+  function remember(entities, statements, completeId) {
+    entities.forEach(function (e) { if (e && !store.entities.has(e.id)) { store.entities.set(e.id, e); store.byEntity.set(e.id, []); } });
+    statements.forEach(function (s) {
+      if (store.statements.has(s.id)) return;
+      store.statements.set(s.id, s);
+      if (store.byEntity.has(s.subject)) store.byEntity.get(s.subject).push(s);
+      if (s.object !== s.subject && store.byEntity.has(s.object)) store.byEntity.get(s.object).push(s);
+    });
+    if (completeId) store.complete.add(completeId);
+  }
+  if (source.preload) {
+    var everything = source.preload();
+    remember(everything.entities, everything.statements);
+    everything.entities.forEach(function (e) { store.complete.add(e.id); });
+  }
+  function ensureNeighbours(id) {
+    if (store.complete.has(id)) return Promise.resolve();
+    return source.neighbours(id).then(function (answer) {
+      remember((answer.entity ? [answer.entity] : []).concat(answer.entities), answer.statements, id);
+    });
+  }
+  function statementsOf(id) { return store.byEntity.get(id) || []; }
+
   var classByKey = new Map();
   var relationByKey = new Map();
   var statusByKey = new Map();
   var marketByKey = new Map();
-  DATA.entities.forEach(function (e) { entityById.set(e.id, e); statementsByEntity.set(e.id, []); });
-  DATA.statements.forEach(function (s) {
-    statementById.set(s.id, s);
-    statementsByEntity.get(s.subject).push(s);
-    if (s.object !== s.subject) statementsByEntity.get(s.object).push(s);
-  });
   DATA.classes.forEach(function (c) { classByKey.set(c.key, c); });
   DATA.relations.forEach(function (r) { relationByKey.set(r.key, r); });
   DATA.statuses.forEach(function (s) { statusByKey.set(s.key, s); });
   DATA.markets.forEach(function (m) { marketByKey.set(m.key, m); });
 
-  // ------------------------------------------------------------------ words
+  // ------------------------------------------------------------------ words and numbers
   function ui(key) {
     var table = DATA.ui[state.lang] || DATA.ui.en;
     return table[key] || DATA.ui.en[key] || key;
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return values[k] === undefined ? m : values[k]; });
   }
   function pick(labels, fallback) {
     if (!labels) return fallback;
     return labels[state.lang] || labels.en || fallback;
   }
   function entityName(id) {
-    var e = entityById.get(id);
+    var e = store.entities.get(id);
     if (e) return pick(e.labels, e.name);
     var n = DATA.names[id];
     return n ? pick(n.labels, n.name) : id;
@@ -71,6 +102,26 @@
     return m ? pick(m.labels, m.name) : entityName(key);
   }
   function attributeName(key) { return pick(DATA.attributes[key], key); }
+  function isSymmetric(s) { var r = relationByKey.get(s.relation); return !!(s.symmetric || (r && r.symmetric)); }
+  function count(n) { return Number(n).toLocaleString(state.lang); }
+  var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+  // 72700000000 -> "72.7 B" (fr "72,7 Md", zh "727亿"); 3.1e24 -> "3.1 × 10²⁴"; years stay as they are.
+  function formatNumber(value) {
+    var a = Math.abs(value);
+    if (a < 10000) return String(value);
+    if (a >= 1e15) {
+      var exp = Math.floor(Math.log10(a));
+      var mantissa = value / Math.pow(10, exp);
+      return mantissa.toLocaleString(state.lang, { maximumFractionDigits: 2 }) + " × 10" +
+        String(exp).split("").map(function (c) { return SUPERSCRIPT[c]; }).join("");
+    }
+    var text = new Intl.NumberFormat(state.lang, { notation: "compact", maximumFractionDigits: 1 }).format(value);
+    return text.replace(/(\d)([A-Za-z]+)$/, "$1 $2");
+  }
+  function formatValue(value) {
+    if (typeof value === "number") return formatNumber(value);
+    return String(value);
+  }
 
   // ------------------------------------------------------------------ DOM helpers
   function h(tag, props, children) {
@@ -145,9 +196,35 @@
       [(denied ? DATA.denied_mark + " " : "") + statusName(key)]);
   }
 
+  // ------------------------------------------------------------------ clusters
+  // A cluster node stands for the neighbours of one entity through one relation, in one
+  // direction, that are not drawn: "Apple ships +111", "+196 fine-tuned from Qwen2.5-72B".
+  function clusterId(hub, relation, direction) { return "cluster:" + direction + ":" + relation + ":" + hub; }
+  function groupMembers(hub, relation, direction) {
+    var seen = new Set();
+    var out = [];
+    statementsOf(hub).forEach(function (s) {
+      if (s.relation !== relation) return;
+      var other = direction === "out" ? (s.subject === hub ? s.object : null) : (s.object === hub ? s.subject : null);
+      if (other !== null && other !== hub && !seen.has(other)) { seen.add(other); out.push(other); }
+    });
+    return out;
+  }
+  function byImportance(a, b) {
+    var ea = store.entities.get(a) || {};
+    var eb = store.entities.get(b) || {};
+    return (eb.r || 0) - (ea.r || 0) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+  function clusterLabel(cl) {
+    var n = "+" + count(cl.members.length);
+    return cl.direction === "out" ? entityName(cl.hub) + " " + relationName(cl.relation) + " " + n
+      : n + " " + relationName(cl.relation) + " " + entityName(cl.hub);
+  }
+  function clusterValue(n) { return Math.round(Math.min(1, 0.1 + Math.log10(Math.max(n, 1)) / 4) * 1000) / 1000; }
+
   // ------------------------------------------------------------------ tooltips (plain text)
   function nodeTitle(id) {
-    var e = entityById.get(id);
+    var e = store.entities.get(id);
     var lines = [entityName(id) + " — " + className(e.type)];
     var others = [];
     if (pick(e.labels, e.name) !== e.name) others.push(e.name);
@@ -156,26 +233,25 @@
     if (e.description) lines.push(e.description);
     return lines.join("\n");
   }
+  function clusterTitle(cl) {
+    return clusterLabel(cl) + "\n" + fill(ui("cluster_hint"), { n: count(cl.members.length) });
+  }
   function statementLine(s) {
-    var r = relationByKey.get(s.relation);
-    var arrow = r && r.symmetric ? " — " : " → ";
+    var arrow = isSymmetric(s) ? " — " : " → ";
     return entityName(s.subject) + arrow + relationName(s.relation) + arrow + entityName(s.object);
   }
-  function edgeTitle(id) {
-    var s = statementById.get(id);
+  function edgeTitle(s) {
     var lines = [statementLine(s), ui("status") + ": " + statusName(s.status)];
     if (s.market) lines.push(ui("market") + ": " + marketName(s.market));
-    var n = (s.sources || []).length;
-    lines.push(ui("sources") + ": " + n);
+    lines.push(ui("sources") + ": " + (s.sources || []).length);
     return lines.join("\n");
   }
-  function edgeLabel(id) {
-    var s = statementById.get(id);
+  function edgeLabel(s) {
     var st = statusByKey.get(s.status);
     return (st && st.style.strike ? DATA.denied_mark + " " : "") + relationName(s.relation);
   }
 
-  // ------------------------------------------------------------------ network
+  // ------------------------------------------------------------------ styles
   function statusStyle(key) {
     var s = statusByKey.get(key);
     return s ? s.style : { color: "#6b7280", width: 1.5, dashes: [4, 4] };
@@ -183,6 +259,15 @@
   function nodeColor(colour) {
     return { background: colour, border: colour, highlight: { background: colour, border: "#111827" },
       hover: { background: colour, border: "#111827" } };
+  }
+  function communityColour(c) {
+    var palette = DATA.communityColours;
+    return palette[Math.min(c || 0, palette.length - 1)];
+  }
+  function entityColour(e) {
+    if (state.colourBy === "community") return communityColour(e.c);
+    var c = classByKey.get(e.type);
+    return c ? c.color : "#64748b";
   }
   function edgeColor(s, opacity) {
     var c = statusStyle(s.status).color;
@@ -196,32 +281,426 @@
       return { dashes: false, width: 1, arrows: { to: { enabled: false }, middle: { enabled: false } } };
     }
     return { dashes: st.dashes || false, width: st.width,
-      arrows: { to: { enabled: !s.symmetric, scaleFactor: 0.6 }, middle: { enabled: !!st.strike, type: "bar", scaleFactor: 0.9 } } };
+      arrows: { to: { enabled: !isSymmetric(s), scaleFactor: 0.6 }, middle: { enabled: !!st.strike, type: "bar", scaleFactor: 0.9 } } };
   }
+  // Parallel facts between the same two entities: alternate curves, as render.py does.
+  function edgeSmooth(s) {
+    var a = s.subject < s.object ? s.subject : s.object;
+    var b = a === s.subject ? s.object : s.subject;
+    var rank = 0;
+    statementsOf(s.subject).forEach(function (t) {
+      var ta = t.subject < t.object ? t.subject : t.object;
+      var tb = ta === t.subject ? t.object : t.subject;
+      if (ta === a && tb === b && t.id < s.id) rank += 1;
+    });
+    if (!rank) return undefined;
+    var direction = (rank % 2 === 1) === (s.subject <= s.object) ? "curvedCW" : "curvedCCW";
+    return { enabled: true, type: direction, roundness: Math.round(0.2 * Math.floor((rank + 1) / 2) * 100) / 100 };
+  }
+  function entityNode(id, x, y) {
+    var e = store.entities.get(id);
+    var c = classByKey.get(e.type);
+    var node = { id: id, label: entityName(id), title: nodeTitle(id), shape: c ? c.shape : "dot",
+      color: nodeColor(entityColour(e)), value: Math.round(Math.sqrt(e.r || 0) * 1000) / 1000, x: x, y: y };
+    return node;
+  }
+  function clusterNode(cl) {
+    return { id: cl.id, label: clusterLabel(cl), title: clusterTitle(cl), shape: "dot", color: nodeColor(CLUSTER_COLOUR),
+      value: clusterValue(cl.members.length), x: cl.x, y: cl.y, borderWidth: 3,
+      shapeProperties: { borderDashes: [5, 4] }, font: { color: "#334155" } };
+  }
+  function statementEdge(s) {
+    var edge = Object.assign({ id: s.id, from: s.subject, to: s.object }, edgeStyle(s, !LARGE),
+      { color: edgeColor(s), label: edgeLabel(s), title: edgeTitle(s), font: { color: statusStyle(s.status).color } });
+    var smooth = edgeSmooth(s);
+    if (smooth) edge.smooth = smooth;
+    return edge;
+  }
+  function clusterEdge(cl) {
+    return { id: "edge:" + cl.id, from: cl.hub, to: cl.id, color: { color: CLUSTER_COLOUR, inherit: false },
+      dashes: [5, 4], width: 1.5, arrows: { to: { enabled: false }, middle: { enabled: false } },
+      label: relationName(cl.relation), font: { color: "#64748b" } };
+  }
+
+  // ------------------------------------------------------------------ the view
+  // view.entities: id -> {x, y}; view.clusters: id -> cluster; view.steps: key -> what a step added
+  // ("x:ID" expanding an entity, "o:CLUSTER" opening a cluster, "s:ID" showing a searched entity).
+  var view = { entities: new Map(), clusters: new Map(), steps: new Map() };
+  DATA.vis.nodes.forEach(function (n) {
+    if (n.cluster) {
+      var members = groupMembers(n.cluster.hub, n.cluster.relation, n.cluster.direction);
+      view.clusters.set(n.id, { id: n.id, hub: n.cluster.hub, relation: n.cluster.relation, direction: n.cluster.direction,
+        members: members, x: n.x, y: n.y, owner: null });
+    } else {
+      view.entities.set(n.id, { x: n.x, y: n.y, physics: n.physics });
+    }
+  });
+  // Members of the initial clusters are the group's neighbours the initial view does not draw.
+  view.clusters.forEach(function (cl) {
+    cl.members = cl.members.filter(function (m) { return !view.entities.has(m); }).sort(byImportance);
+  });
+
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
   var nodeVisible = new Map();
   var edgeVisible = new Map();
   var detailed = new Set();  // edges drawn with their full style
-  var visNodes = DATA.vis.nodes.map(function (n) {
-    n.color = nodeColor(n.color);
-    n.title = nodeTitle(n.id);
-    n.label = entityName(n.id);
-    nodeVisible.set(n.id, true);
-    return n;
-  });
-  var visEdges = DATA.vis.edges.map(function (e) {
-    var s = statementById.get(e.id);
-    Object.assign(e, edgeStyle(s, !LARGE), { color: edgeColor(s), label: edgeLabel(e.id), title: edgeTitle(e.id),
-      font: { color: statusStyle(s.status).color } });
-    if (!LARGE) detailed.add(e.id);
-    edgeVisible.set(e.id, true);
-    return e;
-  });
+  var initialEdges = new Map();
+  DATA.vis.edges.forEach(function (e) { initialEdges.set(e.id, e); });
+
+  var api = window.graphkit = {
+    ready: false, readyAt: null, network: null, nodes: nodes, edges: edges, data: DATA, state: state, source: source,
+    store: store, view: view, busy: false, step: 0, animating: false, drawn: 0,
+    visibleNodeIds: function () {
+      var out = [];
+      view.entities.forEach(function (p, id) { if (nodeVisible.get(id)) out.push(id); });
+      return out.sort();
+    },
+    visibleEdgeIds: function () {
+      var out = [];
+      edgeVisible.forEach(function (v, id) { if (v && store.statements.has(id)) out.push(id); });
+      return out.sort();
+    },
+    drawnEntityIds: function () { return Array.from(view.entities.keys()).sort(); },
+    clusters: function () {
+      var out = [];
+      view.clusters.forEach(function (cl) {
+        out.push({ id: cl.id, hub: cl.hub, relation: cl.relation, direction: cl.direction, members: cl.members.slice() });
+      });
+      return out;
+    }
+  };
+  function wantedEdges() {
+    var wanted = new Map();
+    view.entities.forEach(function (pos, id) {
+      statementsOf(id).forEach(function (s) {
+        if (!wanted.has(s.id) && view.entities.has(s.subject) && view.entities.has(s.object)) wanted.set(s.id, s);
+      });
+    });
+    return wanted;
+  }
+  // Bring the DataSets in line with the view (positions of nodes already drawn are kept).
+  function sync(restorePositions) {
+    var wantNodes = new Set();
+    var addNodes = [];
+    var moveNodes = [];
+    view.entities.forEach(function (pos, id) {
+      wantNodes.add(id);
+      if (!nodes.get(id)) {
+        var node = entityNode(id, pos.x, pos.y);
+        if (pos.physics === false) node.physics = false;
+        addNodes.push(node);
+      } else if (restorePositions) moveNodes.push([id, pos.x, pos.y]);
+    });
+    view.clusters.forEach(function (cl, id) {
+      wantNodes.add(id);
+      if (!nodes.get(id)) addNodes.push(clusterNode(cl));
+      else if (restorePositions) moveNodes.push([id, cl.x, cl.y]);
+    });
+    var removeNodes = nodes.getIds().filter(function (id) { return !wantNodes.has(id); });
+    var wanted = wantedEdges();
+    view.clusters.forEach(function (cl) { wanted.set("edge:" + cl.id, cl); });
+    var removeEdges = edges.getIds().filter(function (id) { return !wanted.has(id); });
+    var addEdges = [];
+    wanted.forEach(function (item, id) {
+      if (edges.get(id)) return;
+      if (item.members) addEdges.push(clusterEdge(item));
+      else {
+        var edge = statementEdge(item);
+        var initial = initialEdges.get(id);
+        if (initial && initial.smooth) edge.smooth = initial.smooth;
+        addEdges.push(edge);
+        if (!LARGE) detailed.add(id);
+      }
+    });
+    batch(function () {
+      if (removeEdges.length) {
+        edges.remove(removeEdges);
+        removeEdges.forEach(function (id) { edgeVisible.delete(id); detailed.delete(id); });
+      }
+      if (removeNodes.length) { nodes.remove(removeNodes); removeNodes.forEach(function (id) { nodeVisible.delete(id); }); }
+      if (addNodes.length) { nodes.add(addNodes); addNodes.forEach(function (n) { nodeVisible.set(n.id, true); }); }
+      if (addEdges.length) { edges.add(addEdges); addEdges.forEach(function (e) { edgeVisible.set(e.id, true); }); }
+      moveNodes.forEach(function (m) { network.moveNode(m[0], m[1], m[2]); });
+    });
+    applyFilters();
+  }
+  // Record where the drawn nodes are now (the reader may have dragged some).
+  function capture() {
+    var ids = nodes.getIds();
+    if (!ids.length) return;
+    var positions = network.getPositions(ids);
+    view.entities.forEach(function (pos, id) { var p = positions[id]; if (p) { pos.x = Math.round(p.x); pos.y = Math.round(p.y); } });
+    view.clusters.forEach(function (cl, id) { var p = positions[id]; if (p) { cl.x = Math.round(p.x); cl.y = Math.round(p.y); } });
+  }
+
+  // Free spots on rings around an anchor, first towards the outside of the drawing.
+  function placeAround(anchor, countWanted) {
+    var occupied = [];
+    view.entities.forEach(function (p) { occupied.push(p); });
+    view.clusters.forEach(function (c) { occupied.push(c); });
+    var cx = 0, cy = 0;
+    occupied.forEach(function (p) { cx += p.x; cy += p.y; });
+    if (occupied.length) { cx /= occupied.length; cy /= occupied.length; }
+    var start = Math.atan2(anchor.y - cy, anchor.x - cx);
+    if (!isFinite(start) || (anchor.x === cx && anchor.y === cy)) start = 0;
+    var cell = SPACING * 0.6;
+    var grid = new Map();
+    function key(x, y) { return Math.floor(x / cell) + "," + Math.floor(y / cell); }
+    occupied.forEach(function (p) { grid.set(key(p.x, p.y), true); });
+    var spots = [];
+    for (var ring = 1; spots.length < countWanted && ring < 400; ring++) {
+      var radius = SPACING * (1.2 + ring);
+      var slots = Math.max(6, Math.floor(2 * Math.PI * radius / SPACING));
+      for (var i = 0; i < slots && spots.length < countWanted; i++) {
+        // alternate around the outward direction: 0, +1, -1, +2, -2...
+        var k = i % 2 === 1 ? (i + 1) / 2 : -i / 2;
+        var angle = start + k * 2 * Math.PI / slots;
+        var x = Math.round(anchor.x + radius * Math.cos(angle));
+        var y = Math.round(anchor.y + radius * Math.sin(angle));
+        if (grid.has(key(x, y))) continue;
+        grid.set(key(x, y), true);
+        spots.push({ x: x, y: y });
+      }
+    }
+    return spots;
+  }
+  function positionOf(id) {
+    var p = view.entities.get(id) || view.clusters.get(id);
+    return p ? { x: p.x, y: p.y } : { x: 0, y: 0 };
+  }
+
+  // The neighbours of an entity by relation and direction: [{relation, direction, key, facts, others}].
+  function neighbourGroups(id) {
+    var groups = new Map();
+    statementsOf(id).forEach(function (s) {
+      var out = s.subject === id;
+      var direction = isSymmetric(s) ? "out" : out ? "out" : "in";
+      var other = out ? s.object : s.subject;
+      var key = direction + ":" + s.relation;
+      if (!groups.has(key)) groups.set(key, { relation: s.relation, direction: direction, key: key, facts: 0, others: [], seen: new Set() });
+      var g = groups.get(key);
+      g.facts += 1;
+      if (other !== id && !g.seen.has(other)) { g.seen.add(other); g.others.push(other); }
+    });
+    return Array.from(groups.values()).sort(function (a, b) {
+      return b.facts - a.facts || (a.key < b.key ? -1 : 1);
+    });
+  }
+  // ------------------------------------------------------------------ steps
+  var pending = 0;
+  function step(work) {
+    pending += 1;
+    api.busy = true;
+    return Promise.resolve().then(work).then(function (result) {
+      pending -= 1;
+      api.busy = pending > 0;
+      return result;
+    }, function (error) {
+      pending -= 1;
+      api.busy = pending > 0;
+      throw error;
+    });
+  }
+  function isExpanded(id) { return view.steps.has("x:" + id); }
+  // Expand an entity: every group of neighbours not drawn yet; a large group becomes a cluster
+  // node (unless `only` names the group, which is then drawn in full).
+  function expand(id, only, noHistory) {
+    return step(function () {
+      return ensureNeighbours(id).then(function () {
+        if (!view.entities.has(id)) return;
+        capture();
+        var key = "x:" + id;
+        var record = view.steps.get(key) || { entities: [], clusters: [], reopened: [] };
+        var newEntities = [];
+        var newClusters = [];
+        neighbourGroups(id).forEach(function (g) {
+          if (only && g.key !== only) return;
+          var fresh = g.others.filter(function (o) { return !view.entities.has(o); }).sort(byImportance);
+          var cid = clusterId(id, g.relation, g.direction);
+          var existing = view.clusters.get(cid);
+          if (existing) {
+            if (!only) return;  // already stands for this group
+            openClusterNow(cid, record);
+            return;
+          }
+          if (!fresh.length) return;
+          if (!only && fresh.length > CLUSTER_MIN) {
+            newClusters.push({ id: cid, hub: id, relation: g.relation, direction: g.direction, members: fresh, owner: key });
+          } else {
+            fresh.forEach(function (o) { if (newEntities.indexOf(o) < 0) newEntities.push(o); });
+          }
+        });
+        var spots = placeAround(positionOf(id), newClusters.length + newEntities.length);
+        newClusters.forEach(function (cl, i) {
+          cl.x = spots[i].x; cl.y = spots[i].y;
+          view.clusters.set(cl.id, cl);
+          record.clusters.push(cl.id);
+        });
+        newEntities.forEach(function (o, i) {
+          var spot = spots[newClusters.length + i];
+          view.entities.set(o, { x: spot.x, y: spot.y });
+          record.entities.push(o);
+        });
+        view.steps.set(key, record);
+        sync();
+        if (!noHistory) pushHistory();
+      });
+    });
+  }
+  // Undo what a step added (steps started from what it added first), and give back the
+  // clusters it opened.
+  function undoStep(key) {
+    var record = view.steps.get(key);
+    if (!record) return;
+    view.steps.delete(key);
+    record.clusters.forEach(function (cid) {
+      if (view.steps.has("o:" + cid)) undoStep("o:" + cid);
+      view.clusters.delete(cid);
+    });
+    record.entities.forEach(function (id) {
+      if (view.steps.has("x:" + id)) undoStep("x:" + id);
+      view.entities.delete(id);
+    });
+    (record.reopened || []).forEach(function (cl) { undoStep("o:" + cl.id); });
+    if (record.cluster) view.clusters.set(record.cluster.id, record.cluster);  // a closed cluster is back
+  }
+  function collapse(id) {
+    return step(function () {
+      capture();
+      undoStep("x:" + id);
+      sync();
+      pushHistory();
+    });
+  }
+  // Open a cluster: draw exactly its members (those not drawn yet) around where it was.
+  function openClusterNow(cid, parentRecord) {
+    var cl = view.clusters.get(cid);
+    if (!cl) return;
+    var fresh = cl.members.filter(function (m) { return !view.entities.has(m); });
+    var spots = placeAround({ x: cl.x, y: cl.y }, fresh.length);
+    var record = { entities: [], clusters: [], cluster: cl };
+    view.clusters.delete(cid);
+    fresh.forEach(function (m, i) {
+      view.entities.set(m, { x: spots[i].x, y: spots[i].y });
+      record.entities.push(m);
+    });
+    view.steps.set("o:" + cid, record);
+    if (parentRecord) parentRecord.reopened.push(cl);
+  }
+  function openCluster(cid) {
+    return step(function () {
+      var cl = view.clusters.get(cid);
+      if (!cl) return;
+      return ensureNeighbours(cl.hub).then(function () {
+        capture();
+        openClusterNow(cid);
+        sync();
+        pushHistory();
+      });
+    });
+  }
+  function closeCluster(cid) {
+    return step(function () {
+      capture();
+      var record = view.steps.get("o:" + cid);
+      if (!record) return;
+      record.entities.forEach(function (id) {
+        if (view.steps.has("x:" + id)) undoStep("x:" + id);
+        view.entities.delete(id);
+      });
+      view.steps.delete("o:" + cid);
+      view.clusters.set(cid, record.cluster);
+      sync();
+      pushHistory();
+    });
+  }
+  // Show any entity with its neighbourhood, drawing it first if it is not on screen.
+  function showEntity(id) {
+    return step(function () {
+      return ensureNeighbours(id).then(function () {
+        if (!store.entities.has(id)) return;
+        capture();
+        if (!view.entities.has(id)) {
+          var near = null;
+          view.clusters.forEach(function (cl) { if (!near && cl.members.indexOf(id) >= 0) near = { x: cl.x, y: cl.y }; });
+          statementsOf(id).forEach(function (s) {
+            var other = s.subject === id ? s.object : s.subject;
+            if (!near && view.entities.has(other)) near = positionOf(other);
+          });
+          if (!near) {
+            var right = -Infinity, top = Infinity;
+            view.entities.forEach(function (p) { right = Math.max(right, p.x); top = Math.min(top, p.y); });
+            near = isFinite(right) ? { x: right + 4 * SPACING, y: top } : { x: 0, y: 0 };
+          }
+          var spot = view.entities.size ? placeAround(near, 1)[0] : near;
+          view.entities.set(id, { x: spot.x, y: spot.y });
+          view.steps.set("s:" + id, { entities: [id], clusters: [] });
+          revealType(id);
+        }
+        return expand(id, null, true);
+      }).then(function () { pushHistory(); });
+    });
+  }
+
+  // ------------------------------------------------------------------ history
+  var history = [];
+  var historyAt = -1;
+  function snapshot() {
+    capture();
+    var steps = [];
+    view.steps.forEach(function (r, k) {
+      steps.push([k, { entities: r.entities.slice(), clusters: r.clusters.slice(), reopened: (r.reopened || []).slice(), cluster: r.cluster }]);
+    });
+    var clusters = [];
+    view.clusters.forEach(function (cl) { clusters.push(Object.assign({}, cl)); });
+    var entities = [];
+    view.entities.forEach(function (p, id) { entities.push([id, Object.assign({}, p)]); });
+    return { entities: entities, clusters: clusters, steps: steps, selected: state.selected };
+  }
+  function pushHistory() {
+    history = history.slice(0, historyAt + 1);
+    history.push(snapshot());
+    historyAt = history.length - 1;
+    api.historyLength = history.length;
+    api.historyAt = historyAt;
+    api.step += 1;
+    updateHistoryButtons();
+    updateCounts();
+    if (state.selected) renderPanel();
+  }
+  function restore(at) {
+    if (at < 0 || at >= history.length) return;
+    var snap = history[at];
+    historyAt = at;
+    view.entities = new Map(snap.entities.map(function (e) { return [e[0], Object.assign({}, e[1])]; }));
+    view.clusters = new Map(snap.clusters.map(function (c) { return [c.id, Object.assign({}, c)]; }));
+    view.steps = new Map(snap.steps.map(function (s) {
+      return [s[0], { entities: s[1].entities.slice(), clusters: s[1].clusters.slice(), reopened: s[1].reopened.slice(), cluster: s[1].cluster }];
+    }));
+    sync(true);
+    api.historyAt = historyAt;
+    api.step += 1;
+    updateHistoryButtons();
+    var sel = snap.selected;
+    if (sel && (sel.kind !== "entity" || view.entities.has(sel.id))) select(sel);
+    else clearSelection();
+  }
+  var backButton = document.getElementById("gk-back");
+  var forwardButton = document.getElementById("gk-forward");
+  function updateHistoryButtons() {
+    backButton.disabled = historyAt <= 0;
+    forwardButton.disabled = historyAt >= history.length - 1;
+  }
+  backButton.addEventListener("click", function () { restore(historyAt - 1); });
+  forwardButton.addEventListener("click", function () { restore(historyAt + 1); });
+
+  // ------------------------------------------------------------------ network
   var options = DATA.vis.options;
   options.edges.font.size = state.edgeLabels ? 10 : 0;  // labels are switched globally (cheap)
-  var nodes = new vis.DataSet(visNodes);
-  var edges = new vis.DataSet(visEdges);
   var container = document.getElementById("gk-graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  api.network = network;
 
   // With physics off, vis-network redraws synchronously after every DataSet update or options
   // change (a quarter of a second each on 15,000 edges). Group the changes of one user action
@@ -242,11 +721,13 @@
     }
   }
 
-  var api = window.graphkit = {
-    ready: false, readyAt: null, network: network, nodes: nodes, edges: edges, data: DATA, state: state,
-    visibleNodeIds: function () { return DATA.entities.filter(function (e) { return nodeVisible.get(e.id); }).map(function (e) { return e.id; }); },
-    visibleEdgeIds: function () { return DATA.statements.filter(function (s) { return edgeVisible.get(s.id); }).map(function (s) { return s.id; }); }
-  };
+  network.on("afterDrawing", function () { api.drawn += 1; });
+  // Camera moves with an animation: api.animating is true until it has arrived (for tests and tools).
+  function moveCamera(move) {
+    api.animating = true;
+    network.once("animationFinished", function () { api.animating = false; });
+    move();
+  }
 
   function markReady() {
     if (api.ready) return;
@@ -254,20 +735,11 @@
     api.readyAt = performance.now();
     document.getElementById("gk-loading").hidden = true;
     document.body.setAttribute("data-ready", "true");
+    // Prepare the search index once the page is drawn, so that the first search is quick too.
+    if (source.warm) setTimeout(function () { source.warm(); api.searchReady = true; }, 0);
   }
   var physicsBox = document.getElementById("gk-physics");
   physicsBox.checked = !!META.physics;
-  if (META.physics && visNodes.length) {
-    // Small graphs: vis-network's physics settles the precomputed layout, then stops by itself
-    // ("stabilized") and wakes up when a node is dragged. Ready once it has come to rest.
-    network.once("stabilizationIterationsDone", function () {
-      network.once("stabilized", markReady);
-      setTimeout(markReady, 2000);  // never wait for a simulation that keeps creeping
-    });
-  } else {
-    network.once("afterDrawing", markReady);
-    if (!visNodes.length) setTimeout(markReady, 0);
-  }
   physicsBox.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physicsBox.checked, stabilization: { enabled: false } } });
   });
@@ -289,19 +761,23 @@
     var edgeUpdates = [];
     function want(keep, id) { return keep && keep.has(id) ? 1 : target; }
     nodeOpacity.forEach(function (value, id) {
+      if (!nodes.get(id)) { nodeOpacity.delete(id); return; }
       var w = want(keepNodes, id);
       if (w !== value) { nodeOpacity.set(id, w); nodeUpdates.push({ id: id, opacity: w }); }
     });
     edgeOpacity.forEach(function (value, id) {
+      var s = store.statements.get(id);
+      if (!s || !edges.get(id)) { edgeOpacity.delete(id); return; }
       var w = want(keepEdges, id);
-      if (w !== value) { edgeOpacity.set(id, w); edgeUpdates.push({ id: id, color: edgeColor(statementById.get(id), w) }); }
+      if (w !== value) { edgeOpacity.set(id, w); edgeUpdates.push({ id: id, color: edgeColor(s, w) }); }
     });
     if (keepNodes) {
       keepNodes.forEach(function (id) {
-        if (nodeOpacity.get(id) !== 1) { nodeOpacity.set(id, 1); nodeUpdates.push({ id: id, opacity: 1 }); }
+        if (nodes.get(id) && nodeOpacity.get(id) !== 1) { nodeOpacity.set(id, 1); nodeUpdates.push({ id: id, opacity: 1 }); }
       });
       keepEdges.forEach(function (id) {
-        if (edgeOpacity.get(id) !== 1) { edgeOpacity.set(id, 1); edgeUpdates.push({ id: id, color: edgeColor(statementById.get(id), 1) }); }
+        var s = store.statements.get(id);
+        if (s && edges.get(id) && edgeOpacity.get(id) !== 1) { edgeOpacity.set(id, 1); edgeUpdates.push({ id: id, color: edgeColor(s, 1) }); }
       });
     }
     batch(function () {
@@ -314,6 +790,28 @@
     var own = (kind === "node" ? nodeOpacity : edgeOpacity).get(id);
     return own === undefined ? globalOpacity : own;
   };
+  function highlightSelection() {
+    var sel = state.selected;
+    if (!sel || sel.kind === "cluster") { highlight(null, null); return; }
+    var keepNodes = new Set();
+    var keepEdges = new Set();
+    if (sel.kind === "entity") {
+      keepNodes.add(sel.id);
+      statementsOf(sel.id).forEach(function (s) {
+        if (!edgeVisible.get(s.id)) return;
+        keepEdges.add(s.id);
+        keepNodes.add(s.subject);
+        keepNodes.add(s.object);
+      });
+      view.clusters.forEach(function (cl) { if (cl.hub === sel.id) keepNodes.add(cl.id); });
+    } else {
+      var s = store.statements.get(sel.id);
+      keepEdges.add(s.id);
+      keepNodes.add(s.subject);
+      keepNodes.add(s.object);
+    }
+    highlight(keepNodes, keepEdges);
+  }
 
   // ------------------------------------------------------------------ detail (large graphs)
   function updateDetail() {
@@ -328,17 +826,18 @@
         var p = positions[id];
         return p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y;
       };
-      for (var i = 0; i < DATA.statements.length && want.size < DETAIL_LIMIT; i++) {
-        var s = DATA.statements[i];
-        if (edgeVisible.get(s.id) && (inView(s.subject) || inView(s.object))) want.add(s.id);
-      }
+      edgeVisible.forEach(function (shown, id) {
+        if (!shown || want.size >= DETAIL_LIMIT) return;
+        var s = store.statements.get(id);
+        if (s && (inView(s.subject) || inView(s.object))) want.add(id);
+      });
     }
     var updates = [];
     detailed.forEach(function (id) {
-      if (!want.has(id)) { detailed.delete(id); updates.push(Object.assign({ id: id }, edgeStyle(statementById.get(id), false))); }
+      if (!want.has(id)) { detailed.delete(id); if (edges.get(id)) updates.push(Object.assign({ id: id }, edgeStyle(store.statements.get(id), false))); }
     });
     want.forEach(function (id) {
-      if (!detailed.has(id)) { detailed.add(id); updates.push(Object.assign({ id: id }, edgeStyle(statementById.get(id), true))); }
+      if (!detailed.has(id)) { detailed.add(id); updates.push(Object.assign({ id: id }, edgeStyle(store.statements.get(id), true))); }
     });
     if (updates.length) batch(function () { edges.update(updates); });
     api.detailed = detailed.size;
@@ -353,80 +852,115 @@
   network.on("dragEnd", scheduleDetail);
   network.on("animationFinished", scheduleDetail);
 
-  function highlightSelection() {
-    var sel = state.selected;
-    if (!sel) { highlight(null, null); return; }
-    var keepNodes = new Set();
-    var keepEdges = new Set();
-    if (sel.kind === "entity") {
-      keepNodes.add(sel.id);
-      (statementsByEntity.get(sel.id) || []).forEach(function (s) {
-        if (!edgeVisible.get(s.id)) return;
-        keepEdges.add(s.id);
-        keepNodes.add(s.subject);
-        keepNodes.add(s.object);
-      });
-    } else {
-      var s = statementById.get(sel.id);
-      keepEdges.add(s.id);
-      keepNodes.add(s.subject);
-      keepNodes.add(s.object);
-    }
-    highlight(keepNodes, keepEdges);
-  }
+  // ------------------------------------------------------------------ time (the date slider)
+  // The one place that decides whether a fact applies at the slider's date (the rule of
+  // `graphkit render --as-of`, see docs/page.md). A valid-time / known-time switch belongs here.
+  var timeModel = {
+    dates: DATA.dates,
+    index: DATA.dates.length,  // the last step: all dates
+    day: function () { return this.index < this.dates.length ? this.dates[this.index] : null; },
+    applies: function (s, day) { return !day || !((s.start && s.start > day) || (s.end && day >= s.end)); },
+    label: function () { return this.day() || ui("all_dates"); }
+  };
+  var dateInput = document.getElementById("gk-date");
+  function updateDateLabel() { document.getElementById("gk-date-label").textContent = timeModel.label(); }
+  dateInput.max = String(timeModel.dates.length);
+  dateInput.value = String(timeModel.index);
+  dateInput.disabled = timeModel.dates.length === 0;
+  dateInput.addEventListener("input", function () {
+    timeModel.index = parseInt(dateInput.value, 10);
+    updateDateLabel();
+    applyFilters();
+  });
 
   // ------------------------------------------------------------------ filters
-  function currentDay() { return state.dateIndex < DATA.dates.length ? DATA.dates[state.dateIndex] : null; }
-  function statementShown(s, day) {
-    var h = state.hidden;
-    if (h.relations.has(s.relation) || h.statuses.has(s.status) || h.markets.has(s.market || "")) return false;
-    if (day && ((s.start && s.start > day) || (s.end && day >= s.end))) return false;
-    return true;
+  // Each fact passes or fails each filter; a filter's count is the number of drawn items that
+  // pass every *other* filter, so counts follow the current filters.
+  function checks(s, day) {
+    var hd = state.hidden;
+    var se = store.entities.get(s.subject);
+    var oe = store.entities.get(s.object);
+    return {
+      types: !hd.types.has(se.type) && !hd.types.has(oe.type),
+      relations: !hd.relations.has(s.relation), statuses: !hd.statuses.has(s.status),
+      markets: !hd.markets.has(s.market || ""), time: timeModel.applies(s, day)
+    };
   }
+  function passesAll(c, except) {
+    return (except === "types" || c.types) && (except === "relations" || c.relations) &&
+      (except === "statuses" || c.statuses) && (except === "markets" || c.markets) && c.time;
+  }
+  var facetCounts = { types: new Map(), relations: new Map(), statuses: new Map(), markets: new Map() };
   function applyFilters() {
-    var day = currentDay();
-    var typeShown = new Map();
-    DATA.entities.forEach(function (e) { typeShown.set(e.id, !state.hidden.types.has(e.type)); });
+    var day = timeModel.day();
     var degree = new Map();
+    var anyDegree = new Map();
     var edgeUpdates = [];
-    DATA.statements.forEach(function (s) {
-      var show = typeShown.get(s.subject) && typeShown.get(s.object) && statementShown(s, day);
-      if (show) {
-        degree.set(s.subject, (degree.get(s.subject) || 0) + 1);
-        degree.set(s.object, (degree.get(s.object) || 0) + 1);
-      }
-      if (show !== edgeVisible.get(s.id)) { edgeVisible.set(s.id, show); edgeUpdates.push({ id: s.id, hidden: !show }); }
+    var counts = { types: new Map(), relations: new Map(), statuses: new Map(), markets: new Map() };
+    function bump(map, key) { map.set(key, (map.get(key) || 0) + 1); }
+    edgeVisible.forEach(function (was, id) {
+      var s = store.statements.get(id);
+      if (!s) return;  // a cluster's edge: follows its nodes below
+      var c = checks(s, day);
+      var show = passesAll(c);
+      if (passesAll(c, "relations")) bump(counts.relations, s.relation);
+      if (passesAll(c, "statuses")) bump(counts.statuses, s.status);
+      if (passesAll(c, "markets")) bump(counts.markets, s.market || "");
+      if (passesAll(c, "types")) { bump(anyDegree, s.subject); bump(anyDegree, s.object); }
+      if (show) { bump(degree, s.subject); bump(degree, s.object); }
+      if (show !== was) { edgeVisible.set(id, show); edgeUpdates.push({ id: id, hidden: !show }); }
     });
     var nodeUpdates = [];
-    DATA.entities.forEach(function (e) {
-      var show = typeShown.get(e.id) && (!state.hideIsolated || degree.has(e.id));
-      if (show !== nodeVisible.get(e.id)) { nodeVisible.set(e.id, show); nodeUpdates.push({ id: e.id, hidden: !show }); }
+    view.entities.forEach(function (p, id) {
+      var e = store.entities.get(id);
+      var typeShown = !state.hidden.types.has(e.type);
+      var show = typeShown && (!state.hideIsolated || degree.has(id));
+      if (!state.hideIsolated || anyDegree.has(id)) bump(counts.types, e.type);
+      if (show !== nodeVisible.get(id)) { nodeVisible.set(id, show); nodeUpdates.push({ id: id, hidden: !show }); }
     });
+    view.clusters.forEach(function (cl, id) {
+      var show = !!nodeVisible.get(cl.hub) && !state.hidden.relations.has(cl.relation);
+      if (show !== nodeVisible.get(id)) {
+        nodeVisible.set(id, show);
+        nodeUpdates.push({ id: id, hidden: !show });
+        edgeUpdates.push({ id: "edge:" + id, hidden: !show });
+      }
+    });
+    facetCounts = counts;
     batch(function () {
       if (nodeUpdates.length) nodes.update(nodeUpdates);
       if (edgeUpdates.length) edges.update(edgeUpdates);
       if (state.selected) highlightSelection();
     });
     updateCounts();
+    updateFilterCounts();
     if (state.selected) renderPanel();
     scheduleDetail();
   }
   function updateCounts() {
     var shownNodes = 0;
     var shownEdges = 0;
-    nodeVisible.forEach(function (v) { if (v) shownNodes += 1; });
-    edgeVisible.forEach(function (v) { if (v) shownEdges += 1; });
+    view.entities.forEach(function (p, id) { if (nodeVisible.get(id)) shownNodes += 1; });
+    edgeVisible.forEach(function (v, id) { if (v && store.statements.has(id)) shownEdges += 1; });
+    var clustered = new Set();
+    var clusterCount = 0;
+    view.clusters.forEach(function (cl) {
+      if (!nodeVisible.get(cl.id)) return;
+      clusterCount += 1;
+      cl.members.forEach(function (m) { if (!view.entities.has(m)) clustered.add(m); });
+    });
     var c = META.counts;
-    function n(value) { return value.toLocaleString(state.lang); }
-    function part(shown, total, word) { return (shown === total ? n(total) : n(shown) + " / " + n(total)) + " " + ui(word); }
-    document.getElementById("gk-counts").textContent = [
-      part(shownNodes, c.entities, "entities"), part(shownEdges, c.relationships, "relationships"),
-      n(c.sources) + " " + ui("sources").toLowerCase()].join(" · ");
+    function part(shown, total, word) { return (shown === total ? count(total) : count(shown) + " / " + count(total)) + " " + ui(word); }
+    var parts = [part(shownNodes, c.entities, "entities"), part(shownEdges, c.relationships, "relationships"),
+      count(c.sources) + " " + ui("sources").toLowerCase()];
+    if (clusterCount) parts.push(fill(ui("in_clusters"), { n: count(clustered.size), k: count(clusterCount) }));
+    document.getElementById("gk-counts").textContent = parts.join(" · ");
     api.shownNodes = shownNodes;
     api.shownEdges = shownEdges;
+    api.clustered = clustered.size;
   }
 
-  function buildFilterList(listId, items, hiddenSet, makeIcon, makeLabel) {
+  function buildFilterList(listId, items, hiddenSet, dimension, makeIcon, makeLabel) {
     var list = document.getElementById(listId);
     clear(list);
     items.forEach(function (item) {
@@ -436,9 +970,17 @@
         if (box.checked) hiddenSet.delete(item.key); else hiddenSet.add(item.key);
         applyFilters();
       });
-      list.appendChild(h("li", null, [h("label", null, [box, makeIcon ? makeIcon(item) : null,
-        h("span", { className: "gk-label", text: makeLabel(item) }), h("span", { className: "gk-count", text: item.count })])]));
+      list.appendChild(h("li", null, [h("label", { title: fill(ui("in_graph"), { n: count(item.count) }) }, [box, makeIcon ? makeIcon(item) : null,
+        h("span", { className: "gk-label", text: makeLabel(item) }),
+        h("span", { className: "gk-count", "data-dimension": dimension, "data-key": item.key, text: "" })])]));
     });
+  }
+  function updateFilterCounts() {
+    Array.prototype.forEach.call(document.querySelectorAll(".gk-count[data-dimension]"), function (node) {
+      var map = facetCounts[node.getAttribute("data-dimension")];
+      node.textContent = count(map.get(node.getAttribute("data-key")) || 0);
+    });
+    updateCommunityLegend();
   }
   var filterSets = {
     "gk-types": [function () { return DATA.classes; }, state.hidden.types],
@@ -447,13 +989,13 @@
     "gk-markets": [function () { return DATA.markets; }, state.hidden.markets]
   };
   function buildFilters() {
-    buildFilterList("gk-types", DATA.classes, state.hidden.types,
-      function (c) { return shapeIcon(c.shape, c.color); }, function (c) { return className(c.key); });
-    buildFilterList("gk-statuses", DATA.statuses, state.hidden.statuses,
+    buildFilterList("gk-types", DATA.classes, state.hidden.types, "types",
+      function (c) { return shapeIcon(c.shape, state.colourBy === "class" ? c.color : "#64748b"); }, function (c) { return className(c.key); });
+    buildFilterList("gk-statuses", DATA.statuses, state.hidden.statuses, "statuses",
       function (s) { return lineIcon(s.style); }, function (s) { return statusName(s.key); });
-    buildFilterList("gk-relations", DATA.relations, state.hidden.relations, null,
+    buildFilterList("gk-relations", DATA.relations, state.hidden.relations, "relations", null,
       function (r) { return (r.symmetric ? "↔ " : "→ ") + relationName(r.key); });
-    buildFilterList("gk-markets", DATA.markets, state.hidden.markets, null,
+    buildFilterList("gk-markets", DATA.markets, state.hidden.markets, "markets", null,
       function (m) { return marketName(m.key); });
     document.getElementById("gk-markets-section").hidden =
       !DATA.markets.some(function (m) { return m.key; });
@@ -469,21 +1011,41 @@
         } }));
       });
     });
+    updateFilterCounts();
   }
-
-  var dateInput = document.getElementById("gk-date");
-  function updateDateLabel() {
-    var day = currentDay();
-    document.getElementById("gk-date-label").textContent = day ? day : ui("all_dates");
+  // Colour by community: the legend names each community after its most central drawn member.
+  function updateCommunityLegend() {
+    var section = document.getElementById("gk-communities-section");
+    var list = document.getElementById("gk-communities");
+    section.hidden = state.colourBy !== "community";
+    if (section.hidden) return;
+    clear(list);
+    var groups = new Map();
+    view.entities.forEach(function (p, id) {
+      if (!nodeVisible.get(id)) return;
+      var e = store.entities.get(id);
+      var key = Math.min(e.c || 0, DATA.communityColours.length - 1);
+      if (!groups.has(key)) groups.set(key, { key: key, n: 0, top: id });
+      var g = groups.get(key);
+      g.n += 1;
+      if (byImportance(id, g.top) < 0) g.top = id;
+    });
+    Array.from(groups.values()).sort(function (a, b) { return b.n - a.n || a.key - b.key; }).forEach(function (g) {
+      var last = g.key === DATA.communityColours.length - 1;
+      list.appendChild(h("li", { "data-community": g.key }, [h("label", null, [shapeIcon("dot", communityColour(g.key)),
+        h("span", { className: "gk-label", text: last ? ui("other_communities") : fill(ui("community_of"), { name: entityName(g.top) }) }),
+        h("span", { className: "gk-count", text: count(g.n) })])]));
+    });
   }
-  dateInput.max = String(DATA.dates.length);
-  dateInput.value = String(state.dateIndex);
-  dateInput.disabled = DATA.dates.length === 0;
-  dateInput.addEventListener("input", function () {
-    state.dateIndex = parseInt(dateInput.value, 10);
-    updateDateLabel();
-    applyFilters();
+  var colourSelect = document.getElementById("gk-colour");
+  colourSelect.addEventListener("change", function () {
+    state.colourBy = colourSelect.value;
+    var updates = [];
+    view.entities.forEach(function (p, id) { updates.push({ id: id, color: nodeColor(entityColour(store.entities.get(id))) }); });
+    batch(function () { nodes.update(updates); });
+    buildFilters();
   });
+
   var isolatedBox = document.getElementById("gk-isolated");
   isolatedBox.addEventListener("change", function () { state.hideIsolated = isolatedBox.checked; applyFilters(); });
   var labelsBox = document.getElementById("gk-edge-labels");
@@ -492,8 +1054,17 @@
     state.edgeLabels = labelsBox.checked;
     batch(function () { network.setOptions({ edges: { font: { size: state.edgeLabels ? 10 : 0 } } }); });
   });
-  function relabelEdges() {
-    edges.update(DATA.statements.map(function (s) { return { id: s.id, label: edgeLabel(s.id), title: edgeTitle(s.id) }; }));
+  function relabel() {
+    var nodeUpdates = [];
+    view.entities.forEach(function (p, id) { nodeUpdates.push({ id: id, label: entityName(id), title: nodeTitle(id) }); });
+    view.clusters.forEach(function (cl) { nodeUpdates.push({ id: cl.id, label: clusterLabel(cl), title: clusterTitle(cl) }); });
+    var edgeUpdates = [];
+    edges.getIds().forEach(function (id) {
+      var s = store.statements.get(id);
+      if (s) edgeUpdates.push({ id: id, label: edgeLabel(s), title: edgeTitle(s) });
+      else edgeUpdates.push({ id: id, label: relationName(view.clusters.get(id.slice(5)).relation) });
+    });
+    batch(function () { nodes.update(nodeUpdates); edges.update(edgeUpdates); });
   }
 
   // ------------------------------------------------------------------ side panel
@@ -502,7 +1073,7 @@
     return [h("h3", { text: title })].concat(children);
   }
   function entityButton(id) {
-    if (!entityById.has(id)) return h("span", { text: entityName(id) });
+    if (!store.entities.has(id)) return h("span", { text: entityName(id) });
     return h("button", { type: "button", className: "gk-link", text: entityName(id), onclick: function () { focusEntity(id); } });
   }
   function sourceItem(id) {
@@ -519,10 +1090,36 @@
     }
     return h("li", { className: "gk-source", "data-source": id }, children);
   }
+  // "Qwen2.5-72B-Instruct fine-tuned from Qwen2.5-72B": subject first, always.
+  function factSentence(s) {
+    return entityName(s.subject) + " " + relationName(s.relation) + " " + entityName(s.object);
+  }
+  function groupSentence(id, g) {
+    return g.direction === "out" ? entityName(id) + " " + relationName(g.relation) + " …"
+      : "… " + relationName(g.relation) + " " + entityName(id);
+  }
+  function neighbourSection(id) {
+    var groups = neighbourGroups(id);
+    var list = h("ul", { className: "gk-groups" });
+    groups.forEach(function (g) {
+      var drawn = g.others.filter(function (o) { return view.entities.has(o); }).length;
+      var cl = view.clusters.get(clusterId(id, g.relation, g.direction));
+      list.appendChild(h("li", { "data-group": g.key, "data-count": g.facts, "data-neighbours": g.others.length }, [
+        h("button", { type: "button", className: "gk-link", text: groupSentence(id, g), title: ui("expand_group"),
+          onclick: function () { expand(id, g.key); } }),
+        " ", h("span", { className: "gk-group-count", text: count(g.facts) }),
+        h("span", { className: "gk-muted", text: drawn < g.others.length ? " · " + fill(ui("not_drawn"), { n: count(g.others.length - drawn) }) + (cl ? " (" + ui("in_a_cluster") + ")" : "") : "" })]));
+    });
+    var buttons = h("p", { className: "gk-actions" }, [
+      h("button", { type: "button", id: "gk-expand", className: "gk-button", text: ui("expand"), onclick: function () { expand(id); } }),
+      isExpanded(id) ? h("button", { type: "button", id: "gk-collapse", className: "gk-button", text: ui("collapse"), onclick: function () { collapse(id); } }) : null]);
+    var summary = groups.map(function (g) { return relationName(g.relation) + (g.direction === "in" ? " ←" : "") + " " + count(g.facts); }).join(", ");
+    return section(ui("neighbours"), [h("p", { className: "gk-muted gk-group-summary", text: summary }), buttons, list]);
+  }
   function renderEntity(id) {
-    var e = entityById.get(id);
+    var e = store.entities.get(id);
     var out = [h("h2", { text: entityName(id) }), h("p", null, [classChip(e.type)])];
-    if (!nodeVisible.get(id)) out.push(h("p", { className: "gk-muted", text: "(" + ui("hidden") + ")" }));
+    if (!nodeVisible.get(id)) out.push(h("p", { className: "gk-muted", text: "(" + ui(view.entities.has(id) ? "hidden" : "not_on_screen") + ")" }));
     if (e.description) out.push(h("p", { text: e.description }));
     var facts = [[ui("id"), e.id], [ui("name"), e.name]];
     var labels = Object.keys(e.labels || {}).sort().map(function (k) { return k + ": " + e.labels[k]; });
@@ -535,26 +1132,26 @@
       dl.appendChild(h("dd", null, [link("https://www.wikidata.org/wiki/" + e.wikidata, e.wikidata)]));
     }
     Object.keys(e.attributes || {}).sort().forEach(function (k) {
-      var value = String(e.attributes[k]);
+      var value = e.attributes[k];
+      var text = formatValue(value);
       dl.appendChild(h("dt", { text: attributeName(k) }));
-      dl.appendChild(h("dd", null, [safeUrl(value) ? link(value, value) : h("span", { text: value })]));
+      dl.appendChild(h("dd", { "data-attribute": k, title: typeof value === "number" ? String(value) : null },
+        [safeUrl(text) ? link(text, text) : h("span", { text: text })]));
     });
     out = out.concat(section(ui("properties"), [dl]));
-    var facts2 = statementsByEntity.get(id) || [];
+    var all = statementsOf(id);
+    if (all.length) out = out.concat(neighbourSection(id));
     var list = h("ul");
-    facts2.slice(0, MAX_LIST).forEach(function (s) {
-      var r = relationByKey.get(s.relation);
-      var other = s.subject === id ? s.object : s.subject;
-      var arrow = r && r.symmetric ? "↔ " : s.subject === id ? "→ " : "← ";
+    all.slice(0, MAX_LIST).forEach(function (s) {
       list.appendChild(h("li", { className: edgeVisible.get(s.id) ? null : "gk-hidden-item" }, [
-        h("button", { type: "button", className: "gk-link", text: arrow + relationName(s.relation) + " " + entityName(other),
+        h("button", { type: "button", className: "gk-link", text: factSentence(s),
           onclick: function () { selectStatement(s.id, true); } }), " ", statusBadge(s.status)]));
     });
-    if (facts2.length > MAX_LIST) list.appendChild(h("li", { className: "gk-muted", text: "… +" + (facts2.length - MAX_LIST) }));
-    out = out.concat(section(ui("relationships") + " (" + facts2.length + ")", [list]));
+    if (all.length > MAX_LIST) list.appendChild(h("li", { className: "gk-muted", text: "… +" + count(all.length - MAX_LIST) }));
+    out = out.concat(section(ui("relationships") + " (" + count(all.length) + ")", [list]));
     var sourceIds = [];
     var seen = new Set();
-    facts2.forEach(function (s) { (s.sources || []).forEach(function (sid) { if (!seen.has(sid)) { seen.add(sid); sourceIds.push(sid); } }); });
+    all.forEach(function (s) { (s.sources || []).forEach(function (sid) { if (!seen.has(sid)) { seen.add(sid); sourceIds.push(sid); } }); });
     sourceIds.sort();
     var sources = h("ul");
     sourceIds.slice(0, MAX_LIST).forEach(function (sid) { sources.appendChild(sourceItem(sid)); });
@@ -563,11 +1160,11 @@
     return out;
   }
   function renderStatement(id) {
-    var s = statementById.get(id);
-    var r = relationByKey.get(s.relation);
-    var sep = r && r.symmetric ? " ↔ " : " → ";
+    var s = store.statements.get(id);
+    var sep = isSymmetric(s) ? " ↔ " : " → ";
     var out = [h("p", { className: "gk-muted", text: ui("statement") }),
       h("h2", null, [entityButton(s.subject), sep + relationName(s.relation) + sep, entityButton(s.object)]),
+      h("p", { className: "gk-sentence", text: factSentence(s) }),
       h("p", null, [statusBadge(s.status)])];
     if (!edgeVisible.get(id)) out.push(h("p", { className: "gk-muted", text: "(" + ui("hidden") + ")" }));
     var dl = h("dl");
@@ -586,15 +1183,28 @@
       [(s.sources || []).length ? list : h("p", { className: "gk-muted", text: ui("no_sources") })]));
     return out;
   }
+  function renderCluster(id) {
+    var cl = view.clusters.get(id);
+    var out = [h("p", { className: "gk-muted", text: ui("cluster") }), h("h2", { text: clusterLabel(cl) }),
+      h("p", { text: fill(ui("cluster_hint"), { n: count(cl.members.length) }) }),
+      h("p", { className: "gk-actions" }, [h("button", { type: "button", id: "gk-open-cluster", className: "gk-button",
+        text: ui("open_cluster"), onclick: function () { openCluster(id); } })])];
+    var list = h("ul", { className: "gk-members" });
+    cl.members.slice(0, MAX_LIST).forEach(function (m) { list.appendChild(h("li", null, [entityButton(m)])); });
+    if (cl.members.length > MAX_LIST) list.appendChild(h("li", { className: "gk-muted", text: "… +" + count(cl.members.length - MAX_LIST) }));
+    return out.concat(section(ui("members") + " (" + count(cl.members.length) + ")", [list]));
+  }
   var shownKey = "";
   function renderPanel() {
     clear(panel);
     var sel = state.selected;
+    if (sel && sel.kind === "cluster" && !view.clusters.has(sel.id)) sel = state.selected = null;
     var key = sel ? sel.kind + ":" + sel.id : "";
     if (key !== shownKey) { shownKey = key; panel.parentNode.scrollTop = 0; }  // a new selection starts at the top
     var children;
-    if (!sel) children = [h("p", { className: "gk-hint", text: ui("hint") })];
+    if (!sel) children = [h("p", { className: "gk-hint", text: ui(META.overview ? "hint_overview" : "hint") })];
     else if (sel.kind === "entity") children = renderEntity(sel.id);
+    else if (sel.kind === "cluster") children = renderCluster(sel.id);
     else children = renderStatement(sel.id);
     children.forEach(function (c) { panel.appendChild(c); });
     panel.setAttribute("data-kind", sel ? sel.kind : "");
@@ -602,17 +1212,28 @@
   }
 
   // ------------------------------------------------------------------ selection
+  function select(sel) {
+    if (sel.kind === "entity") selectEntity(sel.id);
+    else if (sel.kind === "cluster") selectCluster(sel.id);
+    else selectStatement(sel.id, false);
+  }
   function selectEntity(id) {
     state.selected = { kind: "entity", id: id };
     api.selected = id;
     batch(function () {
-      network.selectNodes([id]);
+      if (nodes.get(id)) network.selectNodes([id]); else network.unselectAll();
       highlightSelection();
     });
     renderPanel();
   }
+  function selectCluster(id) {
+    state.selected = { kind: "cluster", id: id };
+    api.selected = id;
+    batch(function () { network.selectNodes([id]); highlight(null, null); });
+    renderPanel();
+  }
   function selectStatement(id, focus) {
-    var s = statementById.get(id);
+    var s = store.statements.get(id);
     state.selected = { kind: "statement", id: id };
     api.selected = id;
     batch(function () {
@@ -621,7 +1242,7 @@
     });
     renderPanel();
     if (focus && nodeVisible.get(s.subject) && nodeVisible.get(s.object)) {
-      network.fit({ nodes: [s.subject, s.object], animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+      moveCamera(function () { network.fit({ nodes: [s.subject, s.object], animation: { duration: 400, easingFunction: "easeInOutQuad" } }); });
     }
   }
   function clearSelection() {
@@ -633,13 +1254,16 @@
     });
     renderPanel();
   }
-  function revealEntity(id) {
-    var e = entityById.get(id);
+  function revealType(id) {
+    var e = store.entities.get(id);
     if (state.hidden.types.has(e.type)) {
       state.hidden.types.delete(e.type);
       var box = document.querySelector('#gk-types input[data-key="' + CSS.escape(e.type) + '"]');
       if (box) box.checked = true;
     }
+  }
+  function revealEntity(id) {
+    revealType(id);
     applyFilters();
     if (!nodeVisible.get(id) && state.hideIsolated) {
       state.hideIsolated = false;
@@ -647,76 +1271,78 @@
       applyFilters();
     }
   }
+  // Zoom on an entity, drawing it (with its neighbourhood) first if it is not on screen.
   function focusEntity(id) {
-    batch(function () {
-      if (!nodeVisible.get(id)) revealEntity(id);
-      selectEntity(id);
-    });
     api.focused = null;
-    network.once("animationFinished", function () { api.focused = id; });  // for tests: the view has arrived
-    network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
+    var ready = view.entities.has(id) ? Promise.resolve() : showEntity(id);
+    return ready.then(function () {
+      if (!view.entities.has(id)) return;
+      batch(function () {
+        if (!nodeVisible.get(id)) revealEntity(id);
+        selectEntity(id);
+      });
+      moveCamera(function () {
+        network.once("animationFinished", function () { api.focused = id; });  // for tests: the view has arrived
+        network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
+      });
+    });
   }
   network.on("click", function (params) {
-    if (params.nodes.length) selectEntity(params.nodes[0]);
-    else if (params.edges.length) selectStatement(params.edges[0], false);
+    if (params.nodes.length) {
+      if (view.clusters.has(params.nodes[0])) selectCluster(params.nodes[0]);
+      else selectEntity(params.nodes[0]);
+    } else if (params.edges.length && store.statements.has(params.edges[0])) selectStatement(params.edges[0], false);
     else clearSelection();
+  });
+  network.on("doubleClick", function (params) {
+    var id = params.nodes[0];
+    if (!id) return;
+    if (view.clusters.has(id)) openCluster(id);
+    else if (isExpanded(id)) collapse(id).then(function () { selectEntity(id); });
+    else expand(id).then(function () { selectEntity(id); });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && document.activeElement !== searchInput) clearSelection();
+    if (event.altKey && event.key === "ArrowLeft") restore(historyAt - 1);
+    if (event.altKey && event.key === "ArrowRight") restore(historyAt + 1);
   });
   document.getElementById("gk-fit").addEventListener("click", function () {
-    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    moveCamera(function () { network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } }); });
   });
+  api.fit = function (ids) {
+    network.fit(ids ? { nodes: ids, animation: false } : { animation: false });
+  };
 
   // ------------------------------------------------------------------ search
-  function norm(text) { return String(text).normalize("NFKC").toLowerCase(); }
-  var searchIndex = DATA.entities.map(function (e) {
-    var terms = [e.name, e.id];
-    Object.keys(e.labels || {}).sort().forEach(function (k) { terms.push(e.labels[k]); });
-    (e.aliases || []).forEach(function (a) { terms.push(a); });
-    return { id: e.id, terms: terms.map(function (t) { return [norm(t), t]; }) };
-  });
-  function search(query) {
-    var q = norm(query.trim());
-    if (!q) return [];
-    var hits = [];
-    searchIndex.forEach(function (item) {
-      var best = 9;
-      var matched = null;
-      item.terms.forEach(function (term) {
-        var text = term[0];
-        var rank = text === q ? 0 : text.indexOf(q) === 0 ? 1 : text.indexOf(" " + q) >= 0 ? 2 : text.indexOf(q) >= 0 ? 3 : 9;
-        if (rank < best) { best = rank; matched = term[1]; }
-      });
-      if (best < 9) hits.push({ id: item.id, rank: best, matched: matched, label: entityName(item.id) });
-    });
-    hits.sort(function (a, b) {
-      return a.rank - b.rank || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || (a.id < b.id ? -1 : 1);
-    });
-    return hits.slice(0, 12);
-  }
   var searchInput = document.getElementById("gk-search");
   var resultsList = document.getElementById("gk-search-results");
   var results = [];
   var active = -1;
+  var searchSerial = 0;
   function closeResults() { resultsList.hidden = true; active = -1; searchInput.setAttribute("aria-expanded", "false"); }
   function showResults() {
-    clear(resultsList);
-    results = search(searchInput.value);
-    active = results.length ? 0 : -1;
-    if (!searchInput.value.trim()) { closeResults(); return; }
-    if (!results.length) resultsList.appendChild(h("li", { className: "gk-empty", text: ui("no_results") }));
-    results.forEach(function (hit, i) {
-      var e = entityById.get(hit.id);
-      var c = classByKey.get(e.type);
-      var item = h("li", { role: "option", "data-id": hit.id, className: i === active ? "gk-active" : null }, [
-        shapeIcon(c ? c.shape : "dot", c ? c.color : "#64748b"), h("span", { text: hit.label }),
-        hit.matched !== hit.label ? h("span", { className: "gk-match", text: hit.matched }) : null]);
-      item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
-      resultsList.appendChild(item);
+    var serial = ++searchSerial;
+    var query = searchInput.value;
+    return source.search(query, 12).then(function (hits) {
+      if (serial !== searchSerial) return;
+      remember(hits.map(function (hit) { return hit.entity; }), []);
+      clear(resultsList);
+      results = hits.map(function (hit) { return { id: hit.entity.id, rank: hit.rank, matched: hit.matched, label: entityName(hit.entity.id) }; });
+      active = results.length ? 0 : -1;
+      if (!query.trim()) { closeResults(); return; }
+      if (!results.length) resultsList.appendChild(h("li", { className: "gk-empty", text: ui("no_results") }));
+      results.forEach(function (hit, i) {
+        var e = store.entities.get(hit.id);
+        var c = classByKey.get(e.type);
+        var item = h("li", { role: "option", "data-id": hit.id, className: i === active ? "gk-active" : null }, [
+          shapeIcon(c ? c.shape : "dot", entityColour(e)), h("span", { text: hit.label }),
+          hit.matched !== hit.label ? h("span", { className: "gk-match", text: hit.matched }) : null]);
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        resultsList.appendChild(item);
+      });
+      resultsList.hidden = false;
+      searchInput.setAttribute("aria-expanded", "true");
     });
-    resultsList.hidden = false;
-    searchInput.setAttribute("aria-expanded", "true");
   }
   function choose(i) {
     var hit = results[i];
@@ -725,9 +1351,9 @@
     searchInput.value = hit.label;
     focusEntity(hit.id);
   }
-  function moveActive(step) {
+  function moveActive(stepBy) {
     if (!results.length) return;
-    active = (active + step + results.length) % results.length;
+    active = (active + stepBy + results.length) % results.length;
     Array.prototype.forEach.call(resultsList.children, function (li, i) { li.className = i === active ? "gk-active" : ""; });
   }
   searchInput.addEventListener("input", showResults);
@@ -736,8 +1362,11 @@
   searchInput.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { moveActive(1); event.preventDefault(); }
     else if (event.key === "ArrowUp") { moveActive(-1); event.preventDefault(); }
-    else if (event.key === "Enter") { if (!results.length) results = search(searchInput.value); choose(Math.max(active, 0)); event.preventDefault(); }
-    else if (event.key === "Escape") { closeResults(); }
+    else if (event.key === "Enter") {
+      event.preventDefault();
+      // the list may still be on its way: search now, then choose
+      showResults().then(function () { choose(Math.max(active, 0)); });
+    } else if (event.key === "Escape") { closeResults(); }
   });
 
   // ------------------------------------------------------------------ language
@@ -752,6 +1381,14 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (node) {
       node.textContent = ui(node.getAttribute("data-i18n"));
     });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-title]"), function (node) {
+      node.setAttribute("title", ui(node.getAttribute("data-i18n-title")));
+      node.setAttribute("aria-label", ui(node.getAttribute("data-i18n-title")));
+    });
+    if (META.defaultTitle) {
+      document.getElementById("gk-title").textContent = ui("title");
+      document.title = ui("title");
+    }
     searchInput.setAttribute("placeholder", ui("search"));
     searchInput.setAttribute("aria-label", ui("search"));
     var note = META.selection ? ui("selection") + ": " + META.selection : "";
@@ -763,13 +1400,42 @@
   }
   langSelect.addEventListener("change", function () {
     state.lang = langSelect.value;
-    batch(function () {
-      nodes.update(DATA.entities.map(function (e) { return { id: e.id, label: entityName(e.id), title: nodeTitle(e.id) }; }));
-      relabelEdges();
-    });
+    relabel();
     applyLanguage();
   });
 
+  // ------------------------------------------------------------------ start
+  sync();
   applyLanguage();
+  history.push(snapshot());
+  historyAt = 0;
+  api.historyLength = 1;
+  api.historyAt = 0;
+  updateHistoryButtons();
+  if (META.physics && nodes.length) {
+    // Small graphs: vis-network's physics settles the precomputed layout, then stops by itself
+    // ("stabilized") and wakes up when a node is dragged. Ready once it has come to rest.
+    network.once("stabilizationIterationsDone", function () {
+      network.once("stabilized", markReady);
+      setTimeout(markReady, 2000);  // never wait for a simulation that keeps creeping
+    });
+    network.stabilize(options.physics.stabilization.iterations);
+  } else {
+    network.fit({ animation: false });
+    network.once("afterDrawing", markReady);
+    if (!nodes.length) setTimeout(markReady, 0);
+  }
   api.focusEntity = focusEntity;
+  api.showEntity = showEntity;
+  api.expand = expand;
+  api.collapse = collapse;
+  api.openCluster = openCluster;
+  api.closeCluster = closeCluster;
+  api.goto = restore;
+  api.back = function () { restore(historyAt - 1); };
+  api.forward = function () { restore(historyAt + 1); };
+  api.neighbourGroups = function (id) {
+    return neighbourGroups(id).map(function (g) { return { relation: g.relation, direction: g.direction, facts: g.facts, neighbours: g.others.length }; });
+  };
+  api.formatNumber = formatNumber;
 })();

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import html
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -26,6 +27,7 @@ from ..loader import is_http_url
 from ..model import KnowledgeGraph
 from ..ontology import Ontology, load_ontology
 from .layout import LAYOUTS, compute_layout
+from .overview import COMMUNITY_COLOURS, OVERVIEW_LIMIT, Overview, centrality, cluster_key, communities, overview
 from .select import Selection, statement_window
 from .style import DENIED_MARK, LANGUAGE_NAMES, LANGUAGES, UI_TEXT, class_style, status_style
 
@@ -37,6 +39,8 @@ PHYSICS_LIMIT = 500
 EDGE_LABEL_LIMIT = 400
 #: Above this many entities the force layout would take long for little gain: use "circle".
 FORCE_LAYOUT_LIMIT = 10_000
+#: An overview's layout is drawn this much tighter than a whole graph's.
+OVERVIEW_SCALE = 0.6
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -92,11 +96,14 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
     statements = [st for st in graph.sorted_statements()
                   if st.subject in graph.entities and st.object in graph.entities]
     large = len(entities) > PHYSICS_LIMIT
+    entity_ids = [e.id for e in entities]
+    score, ranked = centrality(entity_ids, statements)
+    community = communities(entity_ids, statements)
+    initial = overview(ranked, statements) if len(entities) > OVERVIEW_LIMIT else Overview(entity_ids)
     # Physics only where there is something to pull: with no relationship, vis-network would
     # never report a finished stabilization.
     physics = (not large and bool(statements)) if physics is None else bool(physics) and bool(statements)
-    if layout == "force" and len(entities) > FORCE_LAYOUT_LIMIT:
-        layout = "circle"
+    physics = physics and len(entities) <= OVERVIEW_LIMIT  # an overview grows by steps: nothing may move
 
     # --- vocabulary actually used, in ontology order -------------------------------------
     type_counts = Counter(e.type for e in entities)
@@ -151,7 +158,7 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
             "id": e.id, "type": e.type, "name": e.name, "labels": _labels(e.labels),
             "aliases": list(e.aliases), "description": e.description,
             "wikidata": e.wikidata if e.wikidata and _WIKIDATA_ID.match(e.wikidata) else None,
-            "attributes": attrs}))
+            "attributes": attrs, "r": score.get(e.id), "c": community.get(e.id)}))
     statement_rows = []
     dates: set[str] = set()
     for st in statements:
@@ -165,10 +172,16 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
                                                    and ontology.relations[st.relation].symmetric)) else None,
             "start": start, "end": end}))
 
-    vis = _vis_network(graph, entities, statement_rows, ontology, lang, layout, physics, large)
+    drawn = set(initial.entities)
+    if layout == "force" and len(drawn) > FORCE_LAYOUT_LIMIT:
+        layout = "circle"
+    vis = _vis_network(graph, [e for e in entities if e.id in drawn],
+                       [r for r in statement_rows if r["subject"] in drawn and r["object"] in drawn],
+                       initial.clusters, score, ontology, lang, layout, physics, large)
     shown_selection = selection.describe() if selection else ""
     return {
         "meta": _clean({"title": title, "lang": lang, "physics": physics, "large": large,
+                        "overview": len(entities) > OVERVIEW_LIMIT, "defaultTitle": title == DEFAULT_TITLE,
                         "edgeLabels": len(statements) <= EDGE_LABEL_LIMIT, "selection": shown_selection,
                         "counts": {"entities": len(entities), "relationships": len(statements),
                                    "sources": len(sources)}}),
@@ -179,6 +192,7 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
         "entities": entity_rows, "statements": statement_rows, "sources": sources,
         "names": _referenced_names(graph, context),
         "dates": sorted(dates),
+        "communityColours": list(COMMUNITY_COLOURS),
         "vis": vis,
     }
 
@@ -211,9 +225,9 @@ class _IdList(list):
         return item in self._members
 
 
-def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Ontology, lang: str,
-                 layout: str, physics: bool, large: bool) -> dict:
-    """Nodes, edges and options for vis-network, assembled with pyvis."""
+def _vis_network(graph: KnowledgeGraph, entities, statement_rows, clusters, score: dict, ontology: Ontology,
+                 lang: str, layout: str, physics: bool, large: bool) -> dict:
+    """Nodes, edges and options for vis-network (the initial view), assembled with pyvis."""
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="remote")  # writes nothing: only its data is used
@@ -222,15 +236,27 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Onto
     for row in statement_rows:
         degree[row["subject"]] += 1
         degree[row["object"]] += 1
+    cluster_rows = [(cluster_key(hub, relation, direction), hub, relation, direction, count)
+                    for hub, relation, direction, count in clusters]
     groups = {e.id: e.type for e in entities}
-    positions = compute_layout([e.id for e in entities], [(r["subject"], r["object"]) for r in statement_rows],
-                               layout, groups=groups, labels={e.id: e.labels.get(lang) or e.name for e in entities})
+    labels = {e.id: e.labels.get(lang) or e.name for e in entities}
+    for key, hub, relation, _direction, count in cluster_rows:
+        groups[key] = "~cluster"
+        labels[key] = f"{labels.get(hub, hub)} {relation} +{count}"
+    positions = compute_layout(list(groups), [(r["subject"], r["object"]) for r in statement_rows]
+                               + [(hub, key) for key, hub, *_ in cluster_rows], layout, groups=groups, labels=labels)
+    if cluster_rows:  # an overview: closer together, so that the central names can be read when it is fitted
+        positions = {k: (round(x * OVERVIEW_SCALE), round(y * OVERVIEW_SCALE)) for k, (x, y) in positions.items()}
     for e in entities:
         shape, colour = class_style(ontology, e.type)
         x, y = positions[e.id]
         extra = {} if degree[e.id] else {"physics": False}  # shelved under the drawing: stays there
-        net.add_node(e.id, label=e.labels.get(lang) or e.name, shape=shape, color=colour, x=x, y=y,
-                     size=round(10 + 3 * min(degree[e.id], 25) ** 0.5, 1), **extra)
+        net.add_node(e.id, label=labels[e.id], shape=shape, color=colour, x=x, y=y, value=node_value(score.get(e.id, 0.0)),
+                     **extra)
+    for key, hub, relation, direction, count in cluster_rows:
+        x, y = positions[key]
+        net.add_node(key, label=labels[key], shape="dot", color="#94a3b8", x=x, y=y, value=cluster_value(count),
+                     cluster={"hub": hub, "relation": relation, "direction": direction, "count": count})
 
     # Edges carry their ends and id only: page.js styles them from the statement's status (one
     # style table instead of 15,000 copies). Parallel facts between the same two entities get
@@ -247,6 +273,8 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Onto
             edge_extra["smooth"] = {"enabled": True, "type": direction,
                                     "roundness": round(0.2 * ((rank + 1) // 2), 2)}
         net.add_edge(row["subject"], row["object"], id=row["id"], **edge_extra)
+    for key, hub, *_ in cluster_rows:
+        net.add_edge(hub, key, id="edge:" + key)
     for edge in net.edges:
         edge.pop("arrows", None)  # pyvis adds "to" to every edge of a directed graph; page.js decides
 
@@ -263,14 +291,31 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, ontology: Onto
     options["edges"]["selectionWidth"] = 2
     options["physics"]["stabilization"] = {"enabled": physics, "iterations": 150, "fit": True, "updateInterval": 25}
     options["physics"]["minVelocity"] = 0.75
+    # Size by centrality (each node's value); labels grow with it, and a label is only drawn
+    # once it is at least 7 px on screen, so zoomed out only the important names show.
     options["nodes"] = {"font": {"size": 13, "face": "system-ui, sans-serif", "color": "#111827",
                                  "strokeWidth": 3, "strokeColor": "#ffffff"},
-                        "borderWidth": 1.5, "borderWidthSelected": 3}
+                        "borderWidth": 1.5, "borderWidthSelected": 3,
+                        "scaling": {"min": 8, "max": 44, "label": {"enabled": True, "min": 11, "max": 38,
+                                                                  "maxVisible": 26, "drawThreshold": 7}}}
+    # Relation labels only when zoomed in (10 px labels drawn from 9 px on screen).
+    options["edges"]["scaling"] = {"label": {"enabled": False, "drawThreshold": 9}}
     options["interaction"].update({"hover": not large, "tooltipDelay": 250, "hideEdgesOnZoom": large,
                                    "navigationButtons": False, "keyboard": False, "multiselect": False})
     options["layout"] = {"improvedLayout": False, "randomSeed": 1}
     options.pop("configure", None)
     return {"nodes": net.nodes, "edges": net.edges, "options": options}
+
+
+def node_value(score: float) -> float:
+    """The size value of an entity node: the square root of its centrality score (0..1), so
+    that the middle ranks stay distinguishable from the leaves."""
+    return round(math.sqrt(score), 3)
+
+
+def cluster_value(count: int) -> float:
+    """The size value of a cluster node: grows with the log of its member count."""
+    return round(min(1.0, 0.1 + math.log10(max(count, 1)) / 4), 3)
 
 
 def _csp(*scripts: str) -> str:
@@ -285,7 +330,8 @@ def _csp(*scripts: str) -> str:
 def render_data(data: dict) -> str:
     """The HTML page for a page_data() dict."""
     vis_js = vis_network_js()
-    app_js = _asset("page.js")
+    # The data access (source.js) and the explorer (page.js) run as one inline script.
+    app_js = _asset("source.js") + "\n" + _asset("page.js")
     values = {
         "LANG": html.escape(data["meta"]["lang"], quote=True),
         "TITLE": html.escape(data["meta"]["title"]),

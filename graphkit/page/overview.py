@@ -1,0 +1,123 @@
+"""What a large page opens on: centrality, communities and the overview (see docs/page.md).
+
+Above OVERVIEW_LIMIT entities the page does not draw everything. It opens on the most central
+entities, curated facts first: entities ranked by PageRank over the curated facts (any status
+but `imported`), then the others by PageRank over every fact. Every neighbour of an overview
+entity that is not itself in the overview is drawn directly when its group is small, or folded
+into a cluster node per (entity, relation, direction): "Apple ships +113". The page's JS finds
+a cluster's members by the same rule (the group's neighbours that the initial view does not
+draw), so the file holds no member lists.
+
+Everything here is deterministic: nodes and edges are sorted before networkx sees them, and
+scores are rounded, so that the page stays byte-identical for the same input.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+#: Above this many entities the page opens on an overview instead of drawing everything.
+OVERVIEW_LIMIT = 400
+#: How many central entities the overview starts from.
+OVERVIEW_SIZE = 150
+#: The most nodes (entities and clusters) the overview draws.
+OVERVIEW_BUDGET = 480
+#: A group of at most this many neighbours is drawn directly; a larger one becomes a cluster.
+SMALL_GROUP = 2
+#: Colours of communities, largest community first; the rest share the last colour.
+COMMUNITY_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777",
+                     "#4f46e5", "#65a30d", "#0d9488", "#b45309", "#7c3aed", "#be185d", "#475569", "#94a3b8")
+
+
+def _pagerank(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, float]:
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    if graph.number_of_edges() == 0:
+        return {n: 0.0 for n in nodes}
+    return nx.pagerank(graph, alpha=0.85, tol=1e-9, max_iter=200)
+
+
+def centrality(entity_ids: list[str], statements) -> tuple[dict[str, float], list[str]]:
+    """(score in 0..1 by PageRank over every fact, entities ranked curated-first)."""
+    ids = sorted(entity_ids)
+    all_edges = sorted({tuple(sorted((s.subject, s.object))) for s in statements if s.subject != s.object})
+    curated_edges = sorted({tuple(sorted((s.subject, s.object))) for s in statements
+                            if s.subject != s.object and s.status != "imported"})
+    overall = _pagerank(ids, all_edges)
+    curated_nodes = sorted({n for pair in curated_edges for n in pair})
+    curated = _pagerank(curated_nodes, curated_edges) if curated_nodes else {}
+    top = max(overall.values(), default=0.0) or 1.0
+    # Rounded to 4 significant digits: stable across platforms, and all the page needs.
+    score = {n: float(f"{overall[n] / top:.4g}") for n in ids}
+    ranked = sorted(ids, key=lambda n: (-round(curated.get(n, 0.0), 9), -score[n], n))
+    return score, ranked
+
+
+def communities(entity_ids: list[str], statements) -> dict[str, int]:
+    """Community index per entity (0 = the largest community), by Louvain with a fixed seed."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(entity_ids))
+    graph.add_edges_from(sorted({tuple(sorted((s.subject, s.object))) for s in statements if s.subject != s.object}))
+    if graph.number_of_edges() == 0:
+        return {n: 0 for n in graph.nodes}
+    parts = nx.community.louvain_communities(graph, seed=7)
+    parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+    return {n: index for index, part in enumerate(parts) for n in part}
+
+
+@dataclass
+class Overview:
+    """The entities the page opens on, and the cluster nodes standing for the rest."""
+
+    entities: list[str]
+    #: (hub, relation, direction "out"/"in", member count), in drawing order
+    clusters: list[tuple[str, str, str, int]] = field(default_factory=list)
+
+    def cluster_id(self, hub: str, relation: str, direction: str) -> str:
+        return cluster_key(hub, relation, direction)
+
+
+def cluster_key(hub: str, relation: str, direction: str) -> str:
+    return f"cluster:{direction}:{relation}:{hub}"
+
+
+def overview(ranked: list[str], statements, *, size: int = OVERVIEW_SIZE, budget: int = OVERVIEW_BUDGET) -> Overview:
+    """The overview of a large graph: the `size` best-ranked entities, their small groups of
+    neighbours, and one cluster per larger group (within `budget` nodes)."""
+    core = ranked[:size]
+    core_set = set(core)
+    # (hub, relation, direction) -> neighbour ids, from the hub's side
+    groups: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for s in statements:
+        if s.subject in core_set and s.object not in core_set:
+            groups[(s.subject, s.relation, "out")].add(s.object)
+        if s.object in core_set and s.subject not in core_set:
+            groups[(s.object, s.relation, "in")].add(s.subject)
+    order = {n: i for i, n in enumerate(ranked)}
+    keys = sorted(groups, key=lambda k: (order[k[0]], k[1], k[2]))
+    big = [k for k in keys if len(groups[k]) > SMALL_GROUP]
+    drawn = list(core)
+    drawn_set = set(core)
+    # Room for one cluster per large group first, then small groups are drawn as they are.
+    room = budget - len(core) - len(big)
+    for key in keys:
+        if len(groups[key]) > SMALL_GROUP:
+            continue
+        new = sorted(groups[key] - drawn_set, key=lambda n: (order.get(n, len(order)), n))
+        if new and len(new) <= room:
+            drawn.extend(new)
+            drawn_set.update(new)
+            room -= len(new)
+        elif new:
+            big.append(key)
+    clusters = []
+    for hub, relation, direction in sorted(big, key=lambda k: (order[k[0]], k[1], k[2])):
+        members = groups[(hub, relation, direction)] - drawn_set
+        if members and len(drawn) + len(clusters) < budget:
+            clusters.append((hub, relation, direction, len(members)))
+    return Overview(drawn, clusters)
