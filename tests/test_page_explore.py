@@ -7,7 +7,6 @@ The merged graph is imported, loaded and rendered once per session into a tempor
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 from collections import defaultdict
 
@@ -122,12 +121,13 @@ def test_search_shows_any_entity_within_a_second(session, merged):
             session.js("window.graphkit.goto(0)")  # back to the overview from time to time
         box = session.page.locator("#gk-search")
         box.fill(term)
-        start = time.monotonic()
         box.press("Enter")
-        session.wait_for(f"window.graphkit.selected === {entity_id!r} && window.graphkit.nodes.get({entity_id!r})"
-                         " && !window.graphkit.busy", timeout=5)
-        elapsed = (time.monotonic() - start) * 1000
+        # the page times it: from the key press to the entity drawn, selected, with its neighbours
+        session.wait_for(f"window.graphkit.lastShown && window.graphkit.lastShown.id === {entity_id!r}"
+                         " && !window.graphkit.busy", timeout=10)
+        elapsed = session.js("window.graphkit.lastShown.ms")
         assert elapsed < SEARCH_MS, f"{kind} {term!r}: {elapsed:.0f} ms"
+        assert session.js(f"window.graphkit.selected === {entity_id!r} && !!window.graphkit.nodes.get({entity_id!r})")
         # shown with its neighbourhood: every neighbour drawn or in a group of this entity
         drawn = set(session.js("window.graphkit.drawnEntityIds()"))
         clustered = {m for c in session.js("window.graphkit.clusters()") if c["hub"] == entity_id for m in c["members"]}

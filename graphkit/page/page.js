@@ -13,7 +13,9 @@
 (function () {
   "use strict";
 
+  var T0 = performance.now();
   var DATA = JSON.parse(document.getElementById("gk-data").textContent);
+  var T1 = performance.now();
   var META = DATA.meta;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var DIM_OPACITY = 0.15;
@@ -66,6 +68,7 @@
   }
   function statementsOf(id) { return store.byEntity.get(id) || []; }
 
+  var marks = { stored: performance.now() - T0 };
   var classByKey = new Map();
   var relationByKey = new Map();
   var statusByKey = new Map();
@@ -421,7 +424,8 @@
       if (removeNodes.length) { nodes.remove(removeNodes); removeNodes.forEach(function (id) { nodeVisible.delete(id); }); }
       if (addNodes.length) { nodes.add(addNodes); addNodes.forEach(function (n) { nodeVisible.set(n.id, true); }); }
       if (addEdges.length) { edges.add(addEdges); addEdges.forEach(function (e) { edgeVisible.set(e.id, true); }); }
-      moveNodes.forEach(function (m) { network.moveNode(m[0], m[1], m[2]); });
+      // positions through the DataSet: network.moveNode() redraws once per node, later
+      if (moveNodes.length) nodes.update(moveNodes.map(function (m) { return { id: m[0], x: m[1], y: m[2] }; }));
     });
     applyFilters();
   }
@@ -701,22 +705,24 @@
   var container = document.getElementById("gk-graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   api.network = network;
+  marks.network = performance.now() - T0;
 
   // With physics off, vis-network redraws synchronously after every DataSet update or options
   // change (a quarter of a second each on 15,000 edges). Group the changes of one user action
   // and draw once. _blockRedraw/_allowRedraw are the events vis-network itself uses for this.
   var batchDepth = 0;
   function batch(work) {
-    var emitter = network.body && network.body.emitter;
+    var emitter = network && network.body && network.body.emitter;
     batchDepth += 1;
     if (batchDepth === 1 && emitter) emitter.emit("_blockRedraw");
     try {
       work();
     } finally {
       batchDepth -= 1;
-      if (batchDepth === 0) {
-        if (emitter) emitter.emit("_allowRedraw");
-        network.redraw();
+      if (batchDepth === 0 && emitter) {
+        // one drawing at the next frame, however many batches this action ran
+        emitter.emit("_allowRedraw");
+        emitter.emit("_requestRedraw");
       }
     }
   }
@@ -1272,7 +1278,7 @@
     }
   }
   // Zoom on an entity, drawing it (with its neighbourhood) first if it is not on screen.
-  function focusEntity(id) {
+  function focusEntity(id, onShown) {
     api.focused = null;
     var ready = view.entities.has(id) ? Promise.resolve() : showEntity(id);
     return ready.then(function () {
@@ -1281,6 +1287,7 @@
         if (!nodeVisible.get(id)) revealEntity(id);
         selectEntity(id);
       });
+      if (onShown) onShown();
       moveCamera(function () {
         network.once("animationFinished", function () { api.focused = id; });  // for tests: the view has arrived
         network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
@@ -1309,6 +1316,19 @@
   document.getElementById("gk-fit").addEventListener("click", function () {
     moveCamera(function () { network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } }); });
   });
+  // Fit the view from the node positions alone: network.fit() measures every label first,
+  // which costs more than the whole first drawing of a large view.
+  function fitPositions() {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    function take(p) { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); }
+    view.entities.forEach(take);
+    view.clusters.forEach(take);
+    if (!isFinite(minX)) return;
+    var box = container.getBoundingClientRect();
+    var margin = 60;
+    var scale = Math.min(box.width / (maxX - minX + 2 * margin), box.height / (maxY - minY + 2 * margin), 1.2);
+    network.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: scale, animation: false });
+  }
   api.fit = function (ids) {
     network.fit(ids ? { nodes: ids, animation: false } : { animation: false });
   };
@@ -1344,12 +1364,15 @@
       searchInput.setAttribute("aria-expanded", "true");
     });
   }
-  function choose(i) {
+  function choose(i, started) {
     var hit = results[i];
     if (!hit) return;
     closeResults();
     searchInput.value = hit.label;
-    focusEntity(hit.id);
+    var t0 = started || performance.now();
+    focusEntity(hit.id, function () {  // shown once drawn: the time a reader waits (api.lastShown)
+      network.once("afterDrawing", function () { api.lastShown = { id: hit.id, ms: performance.now() - t0 }; });
+    });
   }
   function moveActive(stepBy) {
     if (!results.length) return;
@@ -1365,7 +1388,8 @@
     else if (event.key === "Enter") {
       event.preventDefault();
       // the list may still be on its way: search now, then choose
-      showResults().then(function () { choose(Math.max(active, 0)); });
+      var started = performance.now();
+      showResults().then(function () { choose(Math.max(active, 0), started); });
     } else if (event.key === "Escape") { closeResults(); }
   });
 
@@ -1406,8 +1430,11 @@
 
   // ------------------------------------------------------------------ start
   sync();
+  marks.synced = performance.now() - T0;
   applyLanguage();
+  marks.language = performance.now() - T0;
   history.push(snapshot());
+  marks.history = performance.now() - T0;
   historyAt = 0;
   api.historyLength = 1;
   api.historyAt = 0;
@@ -1421,10 +1448,14 @@
     });
     network.stabilize(options.physics.stabilization.iterations);
   } else {
-    network.fit({ animation: false });
+    fitPositions();
     network.once("afterDrawing", markReady);
     if (!nodes.length) setTimeout(markReady, 0);
   }
+  marks.scriptStart = T0;
+  marks.parsed = T1 - T0;
+  marks.started = performance.now() - T0;
+  api.timings = marks;
   api.focusEntity = focusEntity;
   api.showEntity = showEntity;
   api.expand = expand;
