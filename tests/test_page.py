@@ -19,9 +19,20 @@ from graphkit import api
 from graphkit.cli import main
 from graphkit.errors import GraphkitError
 from graphkit.model import Entity, KnowledgeGraph, Source, Statement
-from graphkit.page import (PHYSICS_LIMIT, compute_layout, detect_query_language, json_for_script, make_selection,
-                           needs_rebuild, page_data, query_subgraph, render_page, select_subgraph,
-                           statement_window, write_page)
+from graphkit.page import (
+    PHYSICS_LIMIT,
+    compute_layout,
+    detect_query_language,
+    json_for_script,
+    make_selection,
+    needs_rebuild,
+    page_data,
+    query_subgraph,
+    render_page,
+    select_subgraph,
+    statement_window,
+    write_page,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "page"

@@ -11,9 +11,9 @@ import unicodedata
 from collections import defaultdict
 
 import pytest
-from test_page_browser import Session, browser  # noqa: F401  (the module's browser fixture)
 
 from datasets import ALIASES, SEED, datasets_dir
+from test_page_browser import Session, browser  # noqa: F401  (the module's browser fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
