@@ -469,6 +469,8 @@ async def cypher_endpoint(request: Request) -> Response:
         raise HttpError(400, "'query' must be non-empty Cypher text")
     if len(query) > MAX_QUERY_CHARS:
         raise HttpError(413, f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    if not service.config.cypher:
+        raise HttpError(503, "the Cypher engine is off on this server (--no-cypher)")
     if service._cypher_error and not service._cypher_ready:
         raise HttpError(503, f"the Cypher engine is not available: {service._cypher_error}")
     try:
@@ -603,7 +605,7 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", **graph.summary(), "workers": service.pool.size,
                          "worker_restarts": service.pool.restarts, "loaded_at": round(graph.loaded_at, 3),
                          "reloads": service.reloads, "last_reload_error": service.last_reload_error,
-                         "cypher": "ready" if service._cypher_ready else (
+                         "cypher": "off" if not service.config.cypher else "ready" if service._cypher_ready else (
                              "unavailable" if service._cypher_error else "loading"),
                          "timeout": service.config.timeout, "max_rows": service.config.max_rows})
 
@@ -767,6 +769,11 @@ def run_server(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000
     """Load the data, then serve until SIGINT/SIGTERM (in-flight requests finish first)."""
     import uvicorn
 
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     app = create_app(config)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level=log_level,
                 timeout_graceful_shutdown=max(5, int(config.timeout) + 5), server_header=False,

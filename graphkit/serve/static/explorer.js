@@ -51,6 +51,7 @@
       data.nodes.forEach(addNode);
       data.edges.forEach(addEdge);
       expanded.add(id);
+      $("gk-explore-graph").dataset.last = id;  // for tests and scripts: the last entity expanded
       status(`${nodes.length} entities, ${edges.length} facts` + (data.more ? ` (${data.more} more facts of ${id} not shown)` : ""));
       showDetails(id);
       network.selectNodes([id]);
@@ -139,5 +140,5 @@
 
   const focus = new URLSearchParams(window.location.search).get("focus");
   if (focus) expand(focus);
-  window.gkExplorer = {nodes, edges, expand, expanded};
+  window.gkExplorer = {nodes, edges, expand, expanded, network};
 })();

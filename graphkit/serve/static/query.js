@@ -228,6 +228,7 @@
     box.hidden = false;
     $("gk-results").hidden = true;
     if (state.network) state.network.destroy();
+    delete box.dataset.nodes;
     state.network = new vis.Network(box, {nodes, edges}, {
       nodes: {shape: "dot", size: 12}, edges: {font: {size: 10, align: "middle"}, smooth: false},
       physics: {stabilization: {iterations: 120}},
