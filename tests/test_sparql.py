@@ -704,3 +704,22 @@ def test_old_names_still_import():
     assert importlib.import_module("graphkit").run_sparql is sparql.run_sparql
     with pytest.raises(AttributeError):
         sparql.no_such_name  # noqa: B018
+
+
+def test_json_results_are_the_bytes_of_json_dumps():
+    """to_json writes SPARQL results JSON directly (json.dumps is slow once it indents): the
+    bytes must stay those of json.dumps(document, indent=2, ensure_ascii=False)."""
+    xsd_integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    cases = [
+        ([], []), (["a"], []), (["a", "b"], [(None, None)]),
+        (["a", "b"], [(ox.NamedNode("http://x/é"), ox.Literal('tab\there "q" \u2028 \\ \n', language="fr")),
+                      (ox.Literal("3", datatype=xsd_integer), ox.BlankNode("b1")),
+                      (ox.NamedNode("http://x/é"), None)]),
+        (["x"], [(URIRef("http://y"),), (Literal("z"),), (Literal("1", datatype=URIRef("http://d")),)]),
+    ]
+    for variables, rows in cases:
+        document = {"head": {"vars": variables},
+                    "results": {"bindings": [{v: sparql._json_term(t) for v, t in zip(variables, row, strict=True)
+                                              if t is not None} for row in rows]}}
+        expected = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        assert sparql.SparqlResult("select", variables, rows).to_json() == expected

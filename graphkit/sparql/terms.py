@@ -59,9 +59,13 @@ def parts(term: Any) -> tuple[str, str, str | None, str | None]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_OX_TERMS = frozenset({ox.NamedNode, ox.Literal, ox.BlankNode, ox.Triple})
+_VALUE_IS_CELL = frozenset({ox.NamedNode, ox.Literal})  # their CSV cell is their value
+
+
 def nt(term: Any) -> str:
     """A term in N-Triples syntax (escaped by Oxigraph)."""
-    return str(as_oxigraph(term))
+    return str(term) if type(term) in _OX_TERMS else str(as_oxigraph(term))
 
 
 def json_term(term: Any) -> dict:
@@ -98,6 +102,8 @@ def term_from_json(value: dict | None):
 def csv_value(term: Any) -> str:
     if term is None:
         return ""
+    if type(term) in _VALUE_IS_CELL:
+        return term.value
     kind, value, _, _ = parts(term)
     return "_:" + value if kind == "bnode" else value
 
@@ -112,20 +118,30 @@ class Compactor:
     def __call__(self, term: Any) -> str:
         if term is None:
             return ""
+        kind = type(term)
+        if kind is ox.NamedNode:  # the common cases first, without parts()
+            value = term.value
+            found = self.cache.get(value)
+            return found if found is not None else self._iri(value)
+        if kind is ox.Literal:
+            language = term.language
+            return f"{term.value}@{language}" if language else term.value
         kind, value, language, _ = parts(term)
         if kind == "literal":
             return f"{value}@{language}" if language else value
         if kind == "bnode":
             return "_:" + value
         found = self.cache.get(value)
-        if found is None:
-            found = f"<{value}>"
-            for namespace, prefix in self.namespaces:
-                if value.startswith(namespace) and _LOCAL_NAME.fullmatch(value, len(namespace)):
-                    found = f"{prefix}:{value[len(namespace):]}"
-                    break
-            if len(self.cache) < 100_000:
-                self.cache[value] = found
+        return found if found is not None else self._iri(value)
+
+    def _iri(self, value: str) -> str:
+        found = f"<{value}>"
+        for namespace, prefix in self.namespaces:
+            if value.startswith(namespace) and _LOCAL_NAME.fullmatch(value, len(namespace)):
+                found = f"{prefix}:{value[len(namespace):]}"
+                break
+        if len(self.cache) < 100_000:
+            self.cache[value] = found
         return found
 
 
