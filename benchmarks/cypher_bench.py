@@ -14,6 +14,7 @@ per entity, one source per 20 statements), it times:
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import tempfile
@@ -116,16 +117,16 @@ def main() -> None:
                 pg, pg_s = timed(to_property_graph, graph)
                 company = busiest_company(pg)
                 baselines = {
-                    "partners": lambda: baseline_partners(pg, company),
-                    "facts": lambda: baseline_facts(pg),
-                    "makers": lambda: baseline_makers(pg),
+                    "partners": functools.partial(baseline_partners, pg, company),
+                    "facts": functools.partial(baseline_facts, pg),
+                    "makers": functools.partial(baseline_makers, pg),
                 }
                 load_rows.append(f"| {summary['entities']:,} | {summary['statements']:,} | {gen_s:.1f} s | "
                                  f"{rows_s:.2f} s | {load_s:.2f} s | {first_s:.2f} s | {check_s:.2f} s "
                                  f"(hash {hash_s:.2f} s) | {pg_s:.2f} s |")
-                for (label, query), (name, base) in zip(QUERIES.items(), baselines.items()):
+                for (label, query), (name, base) in zip(QUERIES.items(), baselines.items(), strict=True):
                     params = {"id": company} if name == "partners" else None
-                    result, cypher_s = median_time(lambda: backend.run(query, params))
+                    result, cypher_s = median_time(functools.partial(backend.run, query, params))
                     expected, base_s = median_time(base)
                     got = [tuple(r) for r in result.rows]
                     if name != "makers":

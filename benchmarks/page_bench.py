@@ -59,23 +59,23 @@ _SEARCH = """async (name) => {
   box.value = name;
   box.dispatchEvent(new Event('input'));
   box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
-  %s
+  FRAMES
   return performance.now() - t0;
-}""" % _FRAMES
+}""".replace("FRAMES", _FRAMES)
 _FILTER = """async () => {
   const t0 = performance.now();
   document.querySelector('#gk-statuses input').click();
-  %s
+  FRAMES
   return performance.now() - t0;
-}""" % _FRAMES
+}""".replace("FRAMES", _FRAMES)
 _SELECT = """async (id) => {
   const t0 = performance.now();
   const net = window.graphkit.network;
   net.selectNodes([id]);
   net.body.emitter.emit('click', {nodes: [id], edges: [], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}});
-  %s
+  FRAMES
   return performance.now() - t0;
-}""" % _FRAMES
+}""".replace("FRAMES", _FRAMES)
 
 
 def _graphs(sizes: list[str]):
@@ -189,7 +189,7 @@ def main() -> None:
 
     from graphkit.page import write_page
 
-    table = Table(title="graph page in headless Chromium (median of %d loads; ms)" % args.repeat)
+    table = Table(title=f"graph page in headless Chromium (median of {args.repeat} loads; ms)")
     for column in ("graph", "page", "render (s)", "size", "ready", "search", "filter", "select", "blocked requests"):
         table.add_column(column, justify="left" if column in ("graph", "page") else "right")
 

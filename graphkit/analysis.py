@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 
 from .errors import GraphkitError, show
 from .model import Entity, KnowledgeGraph
@@ -176,7 +176,7 @@ def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> lis
     except nx.NetworkXNoPath:
         return []
     found.sort()  # all_shortest_paths' order depends on insertion order; sort for stable output
-    on_paths = {(u, v) for nodes in found[:limit] for u, v in zip(nodes, nodes[1:])}
+    on_paths = {(u, v) for nodes in found[:limit] for u, v in pairwise(nodes)}
     on_paths |= {(v, u) for u, v in on_paths}
     between: dict[tuple[str, str], list] = {}
     for st in graph.statements:
@@ -185,7 +185,7 @@ def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> lis
     result = []
     for nodes in found[:limit]:
         hops = []
-        for u, v in zip(nodes, nodes[1:]):
+        for u, v in pairwise(nodes):
             facts = []
             for x, y in ((u, v), (v, u)):
                 for st in sorted(between.get((x, y), ()), key=lambda st: st.id):

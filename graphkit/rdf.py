@@ -148,7 +148,7 @@ def ntriples_lines(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
         for key in sorted(entity.attributes):
             value = _attribute_literal(ontology.attributes[key].value_type, entity.attributes[key])
             yield f"{node} {attribute_node[key]} {value} ."
-        for sid, st in sorted(asserted.get(entity.id, ()), key=lambda p: (p[1].relation, p[1].object, p[0])):
+        for _sid, st in sorted(asserted.get(entity.id, ()), key=lambda p: (p[1].relation, p[1].object, p[0])):
             yield f"{node} {relation_node[st.relation]} {entity_node[st.object]} ."
 
     for source in graph.sorted_sources():

@@ -1,5 +1,4 @@
 """The ontology: bilingual labels, domains and ranges, SHACL shapes that catch bad data."""
-import pytest
 import rdflib
 
 from graphkit.ontology import load_ontology, ontology_dir

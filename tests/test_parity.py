@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from graphkit.api import load
-from graphkit.ontology import RDF, RDFS, SKOS, OWL, load_ontology
+from graphkit.ontology import OWL, RDF, RDFS, SKOS, load_ontology
 from graphkit.propertygraph import property_name
-from graphkit.rdf import DEFAULT_BASE_IRI, IRIs, SCHEMA, WIKIDATA
+from graphkit.rdf import DEFAULT_BASE_IRI, SCHEMA, WIKIDATA, IRIs
 
 ROOT = Path(__file__).resolve().parents[1]
 RQ = sorted((ROOT / "queries").glob("*.rq"))
@@ -59,9 +59,9 @@ def plain(term):
 
 def sparql_row(columns, terms, list_columns):
     """A SPARQL row as a tuple of plain values, lists sorted."""
-    row = dict(zip(columns, terms))
+    row = dict(zip(columns, terms, strict=True))
     out = []
-    for column, term in zip(columns, terms):
+    for column, term in zip(columns, terms, strict=True):
         value = plain(term)
         if column == "property" and str(term) == RDFS + "label":  # rdfs:label "Apple"@fr -> name_fr
             value = "name_" + row["value"].language.replace("-", "_")
@@ -126,7 +126,7 @@ def compare(name, graph, engine, params=None) -> int:
         assert sorted(map(tuple, cypher.rows), key=repr) == sorted(expected, key=repr), where
         return len(expected)
     assert cypher.columns == list(sparql.variables), where
-    list_columns = {c for row in cypher.rows for c, v in zip(cypher.columns, row) if isinstance(v, list)}
+    list_columns = {c for row in cypher.rows for c, v in zip(cypher.columns, row, strict=True) if isinstance(v, list)}
     expected = sorted((sparql_row(cypher.columns, row, list_columns) for row in sparql.rows), key=repr)
     got = sorted((cypher_row(row) for row in cypher.rows), key=repr)
     assert got == expected, where

@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 from graphkit.api import build, load
-from graphkit.model import Entity, KnowledgeGraph, Source, Statement
+from graphkit.model import Entity, KnowledgeGraph
 from graphkit.propertygraph import cypher_script, graphml_graph, to_graphml, to_property_graph
 
 DATA = Path(__file__).parent / "data" / "cypher"

@@ -1,9 +1,9 @@
 """The RDF projection: asserted triples, statement nodes, and answers by SPARQL on the exported
 Turtle loaded with plain rdflib (no graphkit code on the reading side)."""
-import rdflib
 import pytest
+import rdflib
 
-from graphkit.rdf import build_rdf, IRIs
+from graphkit.rdf import IRIs, build_rdf
 
 PREFIXES = """
 PREFIX gk: <https://w3id.org/graphkit/ontology#>
@@ -78,8 +78,9 @@ def test_statement_node_shape(seed_graph):
 
 
 def test_denied_facts_have_no_asserted_triple():
-    from graphkit.loader import load_yaml
     from pathlib import Path
+
+    from graphkit.loader import load_yaml
 
     small = load_yaml(Path(__file__).parent / "data" / "valid" / "small.yaml")
     graph = build_rdf(small)

@@ -57,7 +57,7 @@ def normalized(result):
     rows = []
     for row in result.rows:
         cells = []
-        for var, value in zip(result.variables, row):
+        for var, value in zip(result.variables, row, strict=True):
             if var in CONCAT_COLUMNS:
                 cells.append(", ".join(sorted(p for p in str(value or "").split(", ") if p)))
             else:
@@ -112,7 +112,7 @@ def test_push_then_query_round_trip(server_name, request, seed_graph, seed_rdf):
         # number): the parameter counts of three models here.
         fixed = [BIG_DECIMAL.sub(lambda m: f'"{m.group(1)}"^^<{XSD}integer>' if abs(int(m.group(1))) >= 2**31
                                  else m.group(0), line) for line in received]
-        assert sum(a != b for a, b in zip(fixed, received)) == 3
+        assert sum(a != b for a, b in zip(fixed, received, strict=True)) == 3
         received = sorted(fixed)
     assert received == sent
 
