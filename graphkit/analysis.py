@@ -92,14 +92,59 @@ def model_entity_graph(graph: KnowledgeGraph, *, same_order: bool = False):
                 else:
                     ordered.add_edge(u, v, weight=count)
         return ordered
-    weights: Counter = Counter()
-    for st in graph.statements:
-        if st.subject != st.object:
-            weights[(st.subject, st.object) if st.subject < st.object else (st.object, st.subject)] += 1
+    weights = _edge_weights(graph)
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.entities))
     simple.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()))
     return simple
+
+
+def _edge_weights(graph: KnowledgeGraph) -> Counter:
+    """(entity, entity) in sorted order -> number of facts between the two (self-facts left out)."""
+    weights: Counter = Counter()
+    for st in graph.statements:
+        if st.subject != st.object:
+            weights[(st.subject, st.object) if st.subject < st.object else (st.object, st.subject)] += 1
+    return weights
+
+
+def pagerank_and_degree(graph: KnowledgeGraph, alpha: float = 0.85, max_iter: int = 100,
+                        tol: float = 1.0e-6) -> tuple[dict[str, float], dict[str, int]]:
+    """networkx's PageRank (scipy variant) on the weighted entity graph, computed from the model
+    with numpy/scipy directly (no networkx graph: 4-10x faster on the merged graph), plus each
+    entity's weighted degree (its number of facts)."""
+    import numpy as np
+    from scipy import sparse
+
+    nodes = sorted(graph.entities)
+    count = len(nodes)
+    degree = dict.fromkeys(nodes, 0)
+    if count == 0:
+        return {}, degree
+    index = {node: i for i, node in enumerate(nodes)}
+    weights = _edge_weights(graph)
+    rows = np.empty(2 * len(weights), dtype=np.int64)
+    cols = np.empty(2 * len(weights), dtype=np.int64)
+    data = np.empty(2 * len(weights), dtype=float)
+    for k, ((u, v), w) in enumerate(weights.items()):
+        i, j = index[u], index[v]
+        rows[2 * k], cols[2 * k], rows[2 * k + 1], cols[2 * k + 1] = i, j, j, i
+        data[2 * k] = data[2 * k + 1] = w
+        degree[u] += w
+        degree[v] += w
+    matrix = sparse.csr_array((data, (rows, cols)), shape=(count, count))
+    sums = matrix.sum(axis=1)
+    sums[sums != 0] = 1.0 / sums[sums != 0]
+    matrix = sparse.dia_array((sums.T, 0), shape=matrix.shape).tocsr() @ matrix
+    x = np.repeat(1.0 / count, count)
+    p = np.repeat(1.0 / count, count)
+    dangling = np.where(sums == 0)[0]
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ matrix + sum(x[dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - last).sum() < count * tol:
+            return dict(zip(nodes, map(float, x), strict=True)), degree
+    raise GraphkitError(f"PageRank did not converge in {max_iter} iterations")
 
 
 def find_entity(graph: KnowledgeGraph, text: str) -> Entity:
@@ -210,8 +255,6 @@ def _source_info(graph: KnowledgeGraph, source_id: str) -> dict:
 def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
          groups: tuple[str, ...] = RANK_GROUPS) -> dict:
     """The `top` entities of each group (a class and its sub-classes) by a centrality measure."""
-    import networkx as nx
-
     from .ontology import load_ontology
 
     if measure not in MEASURES:
@@ -220,23 +263,30 @@ def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
     for group in groups:
         if group not in ontology.classes:
             raise GraphkitError(f"unknown class '{group}' (known: {', '.join(ontology.classes)})")
+    if measure == "pagerank":  # no networkx graph needed (the common case, and the slow one to build)
+        scores, degree = pagerank_and_degree(graph)
+        return _ranked(graph, ontology, measure, groups, top, scores, degree)
+    import networkx as nx
+
     simple = model_entity_graph(graph)
     if simple.number_of_nodes() == 0:
-        scores: dict = {}
-    elif measure == "pagerank":
-        scores = nx.pagerank(simple, alpha=0.85, weight="weight")
+        scores = {}
     elif measure == "degree":
         scores = nx.degree_centrality(simple)
     else:
         n = simple.number_of_nodes()
         scores = nx.betweenness_centrality(simple, k=200 if n > 2000 else None, seed=42)
-    result = {"measure": measure, "description": MEASURES[measure], "groups": {}}
+    return _ranked(graph, ontology, measure, groups, top, scores, dict(simple.degree(weight="weight")))
+
+
+def _ranked(graph: KnowledgeGraph, ontology, measure: str, groups: tuple[str, ...], top: int, scores: dict,
+            degree: dict) -> dict:
+    result: dict = {"measure": measure, "description": MEASURES[measure], "groups": {}}
     for group in groups:
         members = [e for e in graph.entities.values() if ontology.is_a(e.type, group)]
         ordered = sorted(members, key=lambda e: (-scores.get(e.id, 0.0), e.id))[:top]
         result["groups"][group] = [{"rank": i, "id": e.id, "name": e.name, "type": e.type,
-                                    "score": round(scores.get(e.id, 0.0), 6),
-                                    "facts": simple.degree(e.id, weight="weight") if e.id in simple else 0}
+                                    "score": round(scores.get(e.id, 0.0), 6), "facts": degree.get(e.id, 0)}
                                    for i, e in enumerate(ordered, 1)]
     return result
 
