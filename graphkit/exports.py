@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -52,7 +53,7 @@ def serialize(graph: KnowledgeGraph, fmt: str = "turtle", base_iri: str = DEFAUL
     """The graph in one export format, as bytes (deterministic for the same input)."""
     triples = list(rdf_triples(graph, base_iri, ontology))
     if fmt == "turtle":
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=data_prefixes(base_iri))
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=data_prefixes(base_iri)) or b""
         # The serializer's prefix order is not specified: sort the @prefix block ourselves.
         lines = body.split(b"\n")
         prefixes = sorted(line for line in lines if line.startswith(b"@prefix "))
@@ -163,7 +164,8 @@ def write_turtle(graph: KnowledgeGraph, handle, base_iri: str = DEFAULT_BASE_IRI
     handle.write(b"\n".join(sorted(f"@prefix {p}: <{ns}> .".encode() for p, ns in prefixes.items())))
     handle.write(b"\n\n")
     body = _SkipPrefixes(handle)
-    ox.serialize(_triple_stream(graph, base_iri, ontology), body, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(_triple_stream(graph, base_iri, ontology), cast(IO[bytes], body), ox.RdfFormat.TURTLE,
+                 prefixes=prefixes)
     body.flush()
 
 
@@ -181,7 +183,7 @@ def write_ntriples(graph: KnowledgeGraph, handle, base_iri: str = DEFAULT_BASE_I
             batch = list(itertools.islice(triples, run_lines))
             if not batch:
                 break
-            lines = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+            lines = (ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(keepends=True)
             del batch
             lines.sort()
             if not runs and len(lines) < run_lines:

@@ -126,10 +126,10 @@ class Compactor:
         if kind is ox.Literal:
             language = term.language
             return f"{term.value}@{language}" if language else term.value
-        kind, value, language, _ = parts(term)
-        if kind == "literal":
+        part_kind, value, language, _ = parts(term)
+        if part_kind == "literal":
             return f"{value}@{language}" if language else value
-        if kind == "bnode":
+        if part_kind == "bnode":
             return "_:" + value
         found = self.cache.get(value)
         return found if found is not None else self._iri(value)
