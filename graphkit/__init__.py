@@ -31,6 +31,7 @@ _EXPORTS = {
     "load_yaml": "graphkit.loader",
     "open_store": "graphkit.store",
     "render_page": "graphkit.page",
+    "show": "graphkit.page",
     "run_cypher": "graphkit.cypher",
     "run_sparql": "graphkit.sparql",
     "serialize": "graphkit.exports",
@@ -76,7 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Statement as Statement,
     )
     from .ontology import load_ontology as load_ontology
-    from .page import render_page as render_page, write_page as write_page
+    from .page import render_page as render_page, show as show, write_page as write_page
     from .rdf import build_rdf as build_rdf, load_turtle as load_turtle
     from .sparql import run_sparql as run_sparql
     from .store import open_store as open_store

@@ -16,7 +16,8 @@ def test_public_names_are_pinned():
     assert graphkit.__all__ == [
         "BuildResult", "Entity", "GraphkitError", "KnowledgeGraph", "Problem", "STATUSES", "Source", "Statement",
         "ValidationError", "build", "build_rdf", "check", "export", "load", "load_ontology", "load_turtle",
-        "load_yaml", "open_store", "render_page", "run_cypher", "run_sparql", "serialize", "validate", "write_page",
+        "load_yaml", "open_store", "render_page", "run_cypher", "run_sparql", "serialize", "show", "validate",
+        "write_page",
     ]
     for name in graphkit.__all__:
         assert getattr(graphkit, name) is not None

@@ -384,3 +384,68 @@ def test_large_graph_opens_on_an_overview_and_details_edges_when_zoomed_in(brows
         assert session.requests == [session.url] and session.errors == []
     finally:
         session.close()
+
+
+def test_header_controls_title_numbers_and_directions(seed, seed_graph):
+    page = seed.page
+    # the date slider lives in the header, next to the other controls
+    assert page.locator("#gk-header #gk-date").count() == 1 and page.locator("#gk-sidebar #gk-date").count() == 0
+    # the default title is translated with the rest of the page
+    assert page.locator("#gk-title").inner_text() == "graphkit · AI industry knowledge graph"
+    page.locator("#gk-lang").select_option("fr")
+    assert page.locator("#gk-title").inner_text().startswith("graphkit · graphe de connaissances")
+    assert seed.js("document.title") == page.locator("#gk-title").inner_text()
+    assert seed.js("window.graphkit.formatNumber(72700000000)") == "72,7\u00a0Md"
+    page.locator("#gk-lang").select_option("en")
+    # numbers read as numbers; years stay years
+    assert seed.js("[72700000000, 7.8e24, 2016, 123456].map(window.graphkit.formatNumber)") == [
+        "72.7 B", "7.8 × 10²⁴", "2016", "123.5 K"]
+    # every fact in the panel reads subject first: "A relation B"
+    seed.search("Alibaba")
+    facts = page.locator("#gk-panel-body ul.gk-facts button.gk-link").all_inner_texts()
+    names = {e.id: e.name for e in seed_graph.entities.values()}
+    expected = {f"{names[s.subject]} {s.relation.replace('-', ' ')} {names[s.object]}"
+                for s in seed_graph.statements if "alibaba" in (s.subject, s.object)}
+    assert set(facts) == expected
+
+
+def test_legend_counts_follow_the_filters_and_colour_by_community(seed, seed_graph):
+    page = seed.page
+
+    def count(dimension, key):
+        return int(page.locator(f'.gk-count[data-dimension="{dimension}"][data-key="{key}"]').inner_text())
+
+    statements = seed_graph.statements
+    assert count("statuses", "confirmed") == sum(s.status == "confirmed" for s in statements)
+    assert count("relations", "partners-with") == sum(s.relation == "partners-with" for s in statements)
+    page.locator('#gk-statuses input[data-key="confirmed"]').uncheck()
+    # the other filters' counts follow; the unticked one keeps what it would show
+    assert count("relations", "partners-with") == sum(s.relation == "partners-with" and s.status != "confirmed"
+                                                       for s in statements)
+    assert count("statuses", "confirmed") == sum(s.status == "confirmed" for s in statements)
+    page.locator('#gk-statuses input[data-key="confirmed"]').check()
+    # colour by community: nodes take their community's colour, and a legend names the communities
+    before = seed.js("window.graphkit.nodes.get('apple').color.background")
+    page.locator("#gk-colour").select_option("community")
+    community = seed.js("window.graphkit.store.entities.get('apple').c")
+    palette = seed.js("window.graphkit.data.communityColours")
+    assert seed.js("window.graphkit.nodes.get('apple').color.background") == palette[min(community, len(palette) - 1)]
+    assert page.locator("#gk-communities-section").is_visible()
+    legend = page.locator("#gk-communities li")
+    assert legend.count() >= 2
+    assert sum(int(t) for t in page.locator("#gk-communities .gk-count").all_inner_texts()) == len(seed_graph.entities)
+    page.locator("#gk-colour").select_option("class")
+    assert seed.js("window.graphkit.nodes.get('apple').color.background") == before
+    assert not page.locator("#gk-communities-section").is_visible()
+
+
+def test_sizes_follow_centrality_and_labels_depend_on_zoom(seed):
+    values = seed.js("""() => { const g = window.graphkit;
+        return g.nodes.getIds().map(id => [g.store.entities.get(id).r, g.nodes.get(id).value]); }""")
+    ranked = sorted(values)
+    assert ranked[-1][1] > ranked[0][1] and all(v == round(r ** 0.5, 3) for r, v in values)
+    # labels are drawn from 7 px on screen: a leaf's label disappears first when zooming out
+    options = seed.js("window.graphkit.network.body.nodes['apple'].options.scaling.label.drawThreshold")
+    assert options == 7
+    assert seed.js("window.graphkit.network.body.edges[window.graphkit.edges.getIds()[0]]"
+                   ".options.scaling.label.drawThreshold") == 9

@@ -227,6 +227,10 @@ def test_overview_screenshots_for_the_docs(session, merged):
 
     ARTIFACTS.mkdir(exist_ok=True)
     session.page.screenshot(path=str(ARTIFACTS / "page-merged-overview.png"))
+    session.search("qwen2.5-72b")  # numbers read as numbers in the panel
+    panel = session.page.locator("#gk-panel-body")
+    assert panel.locator('dd[data-attribute="parameters"]').inner_text() == "72.7 B"
+    assert panel.locator('dd[data-attribute="training-compute-flop"]').inner_text() == "7.8 × 10²⁴"
     session.search("Alibaba")
     session.js("window.graphkit.expand('alibaba')")
     session.settle()

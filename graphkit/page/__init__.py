@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..model import KnowledgeGraph
 from ..ontology import Ontology, load_ontology
 from .layout import LAYOUTS, compute_layout
+from .notebook import DEFAULT_HEIGHT, PageView
 from .query import QUERY_LANGUAGES, detect_query_language, query_subgraph
 from .render import DEFAULT_TITLE, PHYSICS_LIMIT, json_for_script, page_data, render_data
 from .select import Selection, applies_at, make_selection, select_subgraph, statement_window, subgraph
@@ -22,7 +24,7 @@ from .style import LANGUAGES
 __all__ = [
     "DEFAULT_TITLE", "LANGUAGES", "LAYOUTS", "PAGE_FILE_NAME", "PHYSICS_LIMIT", "QUERY_LANGUAGES", "Selection",
     "applies_at", "compute_layout", "detect_query_language", "json_for_script", "make_selection", "needs_rebuild",
-    "page_data",
+    "page_data", "PageView", "show",
     "query_subgraph", "render_page", "select_subgraph", "statement_window", "subgraph", "write_page",
 ]
 
@@ -48,6 +50,20 @@ def render_page(graph: KnowledgeGraph, *, focus: str | None = None, depth: int =
     data = page_data(shown, context=context or graph, lang=lang, title=title, layout=layout, physics=physics,
                      selection=selection, ontology=ontology)
     return render_data(data)
+
+
+def show(graph: KnowledgeGraph | str | os.PathLike | Iterable[str | os.PathLike], *, height: int = DEFAULT_HEIGHT,
+         **options) -> PageView:
+    """The page of `graph` (a KnowledgeGraph, or data paths to load) for a notebook cell: its
+    `_repr_html_` is the page in a sandboxed <iframe srcdoc> (see graphkit.page.notebook).
+
+    Options are those of render_page (focus=, depth=, statuses=, lang=, ...).
+    """
+    if not isinstance(graph, KnowledgeGraph):
+        from ..inputs import load
+
+        graph = load(graph)
+    return PageView(render_page(graph, **options), height=height)
 
 
 def write_page(graph: KnowledgeGraph, path: str | os.PathLike, **options) -> Path:

@@ -1147,7 +1147,7 @@
     out = out.concat(section(ui("properties"), [dl]));
     var all = statementsOf(id);
     if (all.length) out = out.concat(neighbourSection(id));
-    var list = h("ul");
+    var list = h("ul", { className: "gk-facts" });
     all.slice(0, MAX_LIST).forEach(function (s) {
       list.appendChild(h("li", { className: edgeVisible.get(s.id) ? null : "gk-hidden-item" }, [
         h("button", { type: "button", className: "gk-link", text: factSentence(s),
