@@ -11,10 +11,16 @@ entity of the same import, by these rules, first match wins:
 4. the same normalized name: casefold, accents, punctuation, spaces and hyphens removed
    (name, labels and aliases on both sides);
 5. for organizations only, the same normalized name without the corporate suffixes listed in
-   the alias file ("Baidu, Inc." = "Baidu").
+   the alias file ("Baidu, Inc." = "Baidu");
+6. for models, datasets and products, the same words in another order ("Qwen2.5 Instruct (72B)"
+   = "Qwen/Qwen2.5-72B-Instruct"), with a developer known and shared on both sides;
+7. for organizations, a parenthesized acronym ("Carnegie Mellon University (CMU)" = "CMU").
 
 Types must be compatible: the same class, a class and its super-class, or two kinds of
-Organization. Every merge is recorded (from, into, rule). The reference data wins: an imported
+Organization. Rules 2-7 are held back by safeguards (`Resolver.violations`): different
+developers, different domains, parameter counts beyond rounding, years apart, two Hugging Face
+ids, a keep-apart entry of the alias file; a stopped merge is reported as a candidate. Every
+merge is recorded (from, into, rule). The reference data wins: an imported
 entity merged into a reference entity is not written again, and an attribute or type that
 differs is reported as a conflict; imported facts that the reference already states are
 dropped (counted as corroborated), and facts that contradict a `denied` reference fact are
