@@ -24,13 +24,15 @@ import click
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
               help="Allow cross-origin requests from ORIGIN (repeatable; '*' for any). Off by default.")
 @click.option("--reload", is_flag=True, help="Reload when the data files change.")
+@click.option("--reload-interval", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
+              metavar="SECONDS", help="How often --reload looks at the data files.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Where the compiled store is written (default: ~/.cache/graphkit/serve).")
 @click.option("--base-iri", default="https://w3id.org/graphkit/", show_default=True,
               help="Base IRI of entities, sources and statements.")
 @click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
-def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, cache_dir, base_iri,
+def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, reload_interval, cache_dir, base_iri,
           no_cypher, access_log):
     """Serve the graph in DATA (YAML folders/files; default seed_data) over HTTP, read-only.
 
@@ -46,6 +48,7 @@ def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb,
     paths = list(data_options) + list(data) or ["seed_data"]
     config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
                          memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
+                         reload_interval=reload_interval,
                          cache_dir=cache_dir, cypher=not no_cypher)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: the graph is readable by anyone who can reach this machine",

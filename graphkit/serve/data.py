@@ -1,10 +1,13 @@
 """What the server serves: the model, an on-disk Oxigraph store of it, and indexes for search
 and neighbourhoods.
 
-`open_served(paths)` is the one place that knows where the store comes from: today it loads
-the data folder once and bulk-loads graphkit's N-Triples into a fresh on-disk store in a cache
-folder (opened read-only by the query workers). `signature(paths)` is the freshness check
-behind --reload: sizes and modification times of every input file, no hashing.
+`open_served(paths)` is the one place that knows where the store comes from: YAML data is
+served from the compiled store (graphkit.store: built or incrementally rebuilt first when
+stale, then reused by every later start); RDF inputs, which the compiled store does not hold,
+are bulk-loaded into a fresh on-disk Oxigraph store in a temporary folder. Either way the query
+workers open the Oxigraph folder read-only. `signature(paths)` is the cheap trigger behind
+--reload (sizes and modification times of every input file); the compiled store's own
+freshness check then decides what to re-parse.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import GraphkitError
 from ..model import Entity, KnowledgeGraph, Statement
@@ -72,6 +76,7 @@ class ServedGraph:
     _cited_by: dict[str, list[Statement]] = field(default_factory=dict, repr=False)
     _names: list[tuple[str, str, str]] = field(default_factory=list, repr=False)  # (folded, shown, entity id)
     _owner: Path | None = field(default=None, repr=False)  # folder to delete on close
+    _compiled: Any = field(default=None, repr=False)  # graphkit.store.CompiledStore held open
 
     def __post_init__(self) -> None:
         about: dict[str, list[Statement]] = defaultdict(list)
@@ -173,28 +178,52 @@ class ServedGraph:
         return {**self.kg.summary(), "triples": self.triples}
 
     def close(self) -> None:
+        if self._compiled is not None:
+            self._compiled.close()  # releases the generation (a later build may then remove it)
+            self._compiled = None
         if self._owner is not None:
             shutil.rmtree(self._owner, ignore_errors=True)
             self._owner = None
 
 
 def default_cache_dir() -> Path:
+    """Where temporary stores of RDF inputs go (YAML data uses the compiled store's folder)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "graphkit" / "serve"
 
 
 def open_served(paths: Iterable[str | os.PathLike], *, base_iri: str = DEFAULT_BASE_IRI,
                 cache_dir: str | os.PathLike | None = None, ontology: Ontology | None = None) -> ServedGraph:
-    """Load the data and build its on-disk store (a fresh folder under cache_dir, removed by
-    close()). Raises ValidationError/GraphkitError on bad data."""
+    """The data and its on-disk store. YAML: the compiled store (graphkit.store.ensure_store,
+    in `cache_dir` or its default `.graphkit/` beside the data); RDF files: a fresh store in a
+    temporary folder under `cache_dir`, removed by close(). Raises ValidationError/GraphkitError
+    on bad data."""
+    from ..store import ensure_store, is_storable
+
+    names = [str(p) for p in paths]
+    start = time.perf_counter()
+    before = signature(names)
+    if is_storable(names):
+        compiled = ensure_store(names, base_iri=base_iri, cache_dir=cache_dir)
+        try:
+            served = ServedGraph(compiled.model(), compiled.ontology(), compiled.directory / "oxigraph", base_iri,
+                                 names, before, triples=compiled.triple_count)
+        except BaseException:
+            compiled.close()
+            raise
+        served._compiled = compiled
+        served.load_seconds = time.perf_counter() - start
+        return served
+    return _temporary_store(names, before, base_iri, cache_dir, ontology, start)
+
+
+def _temporary_store(names: list[str], before: tuple, base_iri: str, cache_dir, ontology: Ontology | None,
+                     start: float) -> ServedGraph:
     import pyoxigraph as ox
 
     from ..api import load
     from ..rdf import ntriples
 
-    names = [str(p) for p in paths]
-    start = time.perf_counter()
-    before = signature(names)
     ontology = ontology or load_ontology()
     kg = load(names, ontology=ontology)
     root = Path(cache_dir) if cache_dir else default_cache_dir()
