@@ -41,8 +41,11 @@ def _auth(user: str | None, password: str | None):
 @_server_options
 @click.option("--embedded", is_flag=True, help="Use the embedded engine even if NEO4J_URI is set.")
 @click.option("--write", is_flag=True, help="Allow a query that writes (only on a server given with --uri).")
-@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop the query after this time.")
-def cypher(query, list_pack, params, fmt, data, uri, user, password, database, embedded, write, timeout):
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
+              help="Stop the query after this time (exit code 4).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="N",
+              help="Stop a query whose answer has more rows than N (exit code 4).")
+def cypher(query, list_pack, params, fmt, data, uri, user, password, database, embedded, write, timeout, max_rows):
     """Run a Cypher QUERY on the graph.
 
     QUERY is Cypher text, or the name of a query in the pack (see --list). By default it runs
@@ -68,11 +71,16 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
     values = parse_params(params)
     if PACK_NAME.match(query):
         query, values = pack_query(query, values)
+    elif not uri or embedded:  # the embedded graph's names are graphkit's; a server may hold others
+        from ..vocabulary import cypher_warnings
+
+        for warning in cypher_warnings(query):
+            click.echo(f"warning: {warning}", err=True)
     if embedded:
         uri = None
     if uri:
         result = run_cypher(query, values, uri=uri, auth=_auth(user, password), database=database,
-                            timeout=timeout, write=write)
+                            timeout=timeout, write=write, max_rows=max_rows)
     else:
         from .common import compiled_store
 
@@ -81,7 +89,7 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
             from ..api import load
 
             store = load(data_paths(data))
-        result = run_cypher(query, values, graph=store, timeout=timeout, write=write)
+        result = run_cypher(query, values, graph=store, timeout=timeout, write=write, max_rows=max_rows)
     width = None if sys.stdout.isatty() else 200
     click.echo(format_result(result, fmt, width=width), nl=False)
 

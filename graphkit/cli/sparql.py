@@ -13,7 +13,8 @@ def _remote_options(func):
     """--timeout, --user, --password, --auth: shared by the query and the push command."""
     options = [
         click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="S",
-                     help="Seconds to wait for each answer of a remote server."),
+                     help="Total seconds a query (or each request to a server) may take; the embedded "
+                          "engine's query is stopped then (exit code 4)."),
         click.option("--user", envvar="GRAPHKIT_SPARQL_USER", show_envvar=True,
                      help="User name for the remote server."),
         click.option("--password", envvar="GRAPHKIT_SPARQL_PASSWORD", show_envvar=True,
@@ -49,6 +50,43 @@ def _embedded_graph(data, turtle, base_iri):
     from .. import api
 
     return api.load(data_paths(data))
+
+
+class _WorkerRunner:
+    """Runs the embedded engine's query in a killable worker process (graphkit.worker): stopped
+    at `timeout`, refused over `max_rows`, and under a memory cap. The worker opens the store
+    itself: the on-disk compiled store read-only, or (forked) the in-memory store of the data."""
+
+    def __init__(self, opener, context: str, timeout: float, max_rows: int, memory_mb: int):
+        from ..worker import QueryWorker
+
+        self.worker = QueryWorker(opener, memory_mb=memory_mb, context=context)
+        self.timeout, self.max_rows = timeout, max_rows
+
+    def __call__(self, text: str, prefixes: dict[str, str]):
+        from ..errors import SparqlSyntaxError
+        from ..worker import SparqlRequest
+
+        request = SparqlRequest(text, select_format="terms", graph_format="terms", max_rows=self.max_rows,
+                                prefixes=prefixes, allow_service=True)  # SERVICE was checked before
+        try:
+            answer = self.worker.sparql(request, timeout=self.timeout)
+        except SparqlSyntaxError as exc:  # the engine's own error: located in the user's text by the backend
+            raise SyntaxError(str(exc).removeprefix("SPARQL syntax error: ")) from None
+        return answer.to_sparql_result(prefixes)
+
+
+def _stoppable(backend, directory: str | None, timeout: float, max_rows: int, memory_mb: int):
+    """A runner for `backend` (an EmbeddedBackend) that can stop its queries, or None for an
+    rdflib store. `directory`: the on-disk Oxigraph store the backend reads, if any."""
+    if backend.store is None:
+        return None
+    if directory is not None:
+        from ..worker import StoreOpener
+
+        return _WorkerRunner(StoreOpener(directory), "spawn", timeout, max_rows, memory_mb)
+    store = backend.store
+    return _WorkerRunner(lambda: store, "fork", timeout, max_rows, memory_mb)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -93,9 +131,13 @@ def _print_list() -> None:
 @_remote_options
 @click.option("--allow-service", is_flag=True,
               help="Let the embedded engine run SERVICE clauses (they make network calls).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="N",
+              help="Embedded engine: stop a query whose answer has more rows (or triples) than N (exit code 4).")
+@click.option("--max-memory", "max_memory", type=click.IntRange(min=64), default=2048, show_default=True,
+              metavar="MB", help="Embedded engine: memory a query may use before it is stopped (exit code 4).")
 @base_iri_option
 def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endpoint, graph_iri, timeout,
-           user, password, auth_scheme, allow_service, base_iri):
+           user, password, auth_scheme, allow_service, max_rows, max_memory, base_iri):
     """Answer a SPARQL query on the graph (or on a remote SPARQL endpoint).
 
     QUERY is the query text, or the name of a query in the pack (see --list). The embedded
@@ -138,6 +180,10 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
     else:
         raise click.UsageError("give a QUERY, --file F.rq or --list")
 
+    from ..vocabulary import sparql_warnings
+
+    for warning in sparql_warnings(query_obj.text if hasattr(query_obj, "text") else query_obj):
+        click.echo(f"warning: {warning}", err=True)
     bound = _parse_params(params)
     auth = lib.make_auth(user, password, auth_scheme)
     if endpoint:
@@ -149,15 +195,24 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
         if graph_iri:
             raise click.UsageError("--graph applies to --endpoint")
         source = _embedded_graph(data, turtle, base_iri)
+        directory = None
         if hasattr(source, "rdf_store"):  # the compiled store: query its on-disk Oxigraph store
+            from ..store.core import OXIGRAPH
             from ..store.handle import resolve_entity_params
 
+            directory = str(source.directory / OXIGRAPH)
             text = query_obj.text if hasattr(query_obj, "text") else query_obj
             bound = resolve_entity_params(text, bound, source)
             source = source.rdf_store()
         backend = lib.EmbeddedBackend(source, allow_service=allow_service, base_iri=base_iri)
-    with backend:
-        result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)
+        backend.runner = _stoppable(backend, directory, timeout, max_rows, max_memory)
+    try:
+        with backend:
+            result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)
+    finally:
+        worker = getattr(backend.runner, "worker", None)
+        if worker is not None:
+            worker.close()
 
     if output:
         from ..exports import atomic_write

@@ -51,14 +51,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph | None = None,
                uri: str | None = None, auth: tuple[str, str] | None = None, database: str | None = None,
-               timeout: float | None = None, write: bool = False) -> CypherResult:
+               timeout: float | None = None, write: bool = False, max_rows: int | None = None) -> CypherResult:
     """Run a Cypher query.
 
     Without `uri`, on the embedded FalkorDB loaded with `graph` (a KnowledgeGraph or a compiled
     store, graphkit.store; default: the YAML in seed_data/); the loaded copy is kept for the next call and reloaded whenever the model's
     content changes. With `uri` (bolt://, neo4j://, ...), on that Neo4j server, with `auth`
     = (user, password) and `database`. `timeout` is in seconds. The embedded engine is
-    read-only; `write=True` is only for a remote server.
+    read-only; `write=True` is only for a remote server. `max_rows`: refuse an answer with more
+    rows (TooManyRows) before it is all built; `timeout` stops the query (QueryTimeout).
     """
     params = check_params(params)
     if uri:
@@ -67,7 +68,7 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
         from .neo4j import Neo4jBackend
 
         with Neo4jBackend(uri, auth=auth, database=database) as backend:
-            return backend.run(query, params, timeout=timeout, write=write)
+            return backend.run(query, params, timeout=timeout, write=write, max_rows=max_rows)
     if database is not None or auth is not None:
         raise GraphkitError("--database and credentials only apply to a server given with --uri")
     if write:
@@ -83,7 +84,7 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
         key, graph = graph.digest, graph.model()
     from .falkordb import embedded_engine
 
-    return embedded_engine().run(graph, query, params, timeout=timeout, key=key)
+    return embedded_engine().run(graph, query, params, timeout=timeout, key=key, max_rows=max_rows)
 
 
 def push_neo4j(graph: KnowledgeGraph, uri: str, auth: tuple[str, str] | None = None,

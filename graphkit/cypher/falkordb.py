@@ -36,6 +36,7 @@ from ..errors import (
     MemoryLimitExceeded,
     QueryError,
     QueryTimeout,
+    TooManyRows,
     shorten,
 )
 from ..property_rows import property_graph_rows
@@ -128,6 +129,10 @@ def free_bolt_port() -> int:
     raise FalkorDBError("no free port for FalkorDB's Bolt listener")
 
 
+#: memory one query may use on the embedded engine (FalkorDB's QUERY_MEM_CAPACITY)
+QUERY_MEMORY_MB = 2048
+
+
 class FalkorDBServer:
     """One redis-server + FalkorDB process on a Unix socket in a private directory.
 
@@ -136,13 +141,15 @@ class FalkorDBServer:
     """
 
     def __init__(self, directory: str | os.PathLike | None = None, *, bolt_port: int | None = None,
-                 password: str | None = None, startup_timeout: float = 20.0):
+                 password: str | None = None, startup_timeout: float = 20.0,
+                 query_memory_mb: int | None = QUERY_MEMORY_MB):
         if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
             raise ValueError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT}")
         self.base = Path(directory) if directory else cache_dir() / "falkordb"
         self.bolt_port = bolt_port
         self.password = password
         self.startup_timeout = startup_timeout
+        self.query_memory_mb = query_memory_mb
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.socket: Path | None = None
@@ -195,6 +202,9 @@ class FalkorDBServer:
                 try:
                     self.client().connection.ping()
                     if not self.bolt_port or _port_open(self.bolt_port):
+                        if self.query_memory_mb:  # a query that needs more fails (MemoryLimitExceeded)
+                            self.client().connection.execute_command(
+                                "GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", self.query_memory_mb * 1024 * 1024)
                         return
                 except Exception:  # noqa: BLE001 - not ready yet; retried until the deadline
                     pass
@@ -328,10 +338,33 @@ class FalkorDBBackend(CypherBackend):
         self.missing_is_empty = missing_is_empty
 
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None,
-            write: bool = False) -> CypherResult:
+            write: bool = False, max_rows: int | None = None) -> CypherResult:
+        """max_rows: refuse an answer with more rows (TooManyRows): FalkorDB is told to stop
+        producing rows after max_rows + 1, so a huge answer is never built."""
+        params = check_params(params)
+        if max_rows is None:
+            return self._run(query, params, timeout, write)
+        self._set_config("RESULTSET_SIZE", max_rows + 1)
+        try:
+            result = self._run(query, params, timeout, write, convert=False)
+        finally:
+            self._set_config("RESULTSET_SIZE", -1)
+        if len(result.rows) > max_rows:
+            raise TooManyRows(f"the answer has more than {max_rows:,} rows (the cap); add a LIMIT or narrow the query")
+        result.rows = self._convert_rows(result.rows)
+        return result
+
+    def _set_config(self, name: str, value: int) -> None:
         import redis
 
-        params = check_params(params)
+        try:
+            self.graph.execute_command("GRAPH.CONFIG", "SET", name, value)
+        except redis.exceptions.RedisError as exc:
+            raise FalkorDBError(f"FalkorDB refused {name}={value}: {shorten(str(exc), 200)}") from None
+
+    def _run(self, query: str, params: dict, timeout: float | None, write: bool, convert: bool = True) -> CypherResult:
+        import redis
+
         timeout_ms = None if timeout is None else max(1, int(round(timeout * 1000)))
         method = self.graph.query if write else self.graph.ro_query
         try:
@@ -352,7 +385,8 @@ class FalkorDBBackend(CypherBackend):
         except ValueError as exc:  # the client could not encode a parameter
             raise QueryError(f"query parameters: {shorten(str(exc), 500)}") from None
         columns = [str(h[1]) for h in (result.header or [])]
-        return CypherResult(columns, self._convert_rows(result.result_set or []), self.name)
+        rows = result.result_set or []
+        return CypherResult(columns, self._convert_rows(rows) if convert else rows, self.name)
 
     # -- conversion to graphkit's plain values
     def _convert_rows(self, rows: list) -> list[list[Any]]:
@@ -517,9 +551,9 @@ class EmbeddedEngine:
             return FalkorDBBackend(server.graph(name), "falkordb (embedded)", missing_is_empty=False)
 
     def run(self, graph, query: str, params: dict | None = None, *, timeout: float | None = None,
-            key: str | None = None) -> CypherResult:
+            key: str | None = None, max_rows: int | None = None) -> CypherResult:
         with self._lock:
-            return self.graph_for(graph, key=key).run(query, params, timeout=timeout)
+            return self.graph_for(graph, key=key).run(query, params, timeout=timeout, max_rows=max_rows)
 
     def stop(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..errors import CypherSyntaxError, GraphkitError, Neo4jError, QueryError, QueryTimeout
+from ..errors import CypherSyntaxError, GraphkitError, Neo4jError, QueryError, QueryTimeout, TooManyRows
 from .backend import (
     CypherBackend,
     CypherResult,
@@ -102,20 +102,30 @@ class Neo4jBackend(CypherBackend):
                                    default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS)
 
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None,
-            write: bool = False) -> CypherResult:
+            write: bool = False, max_rows: int | None = None) -> CypherResult:
         params = check_params(params)
         # FalkorDB's Bolt listener takes the first key of a request's metadata as the graph name:
         # READ mode ({mode: "r"}) would query a graph named "mode". It has no read-only mode anyway.
-        return self._run(query, params, timeout, write=write or self.dialect == FALKORDB)
+        # For the same reason a transaction timeout (metadata too) is not sent to it.
+        falkordb = self.dialect == FALKORDB
+        return self._run(query, params, None if falkordb else timeout, write=write or falkordb, max_rows=max_rows)
 
-    def _run(self, query: str, params: dict, timeout: float | None, *, write: bool) -> CypherResult:
+    def _run(self, query: str, params: dict, timeout: float | None, *, write: bool,
+             max_rows: int | None = None) -> CypherResult:
+        import itertools
+
         import neo4j
 
         try:
             with self._session(write) as session:
                 result = session.run(neo4j.Query(query, timeout=timeout), params)
                 columns = list(result.keys())
-                records = [list(record.values()) for record in result]
+                # records stream in: at most max_rows + 1 are read, then the session is closed
+                records = [list(record.values()) for record in
+                           itertools.islice(result, None if max_rows is None else max_rows + 1)]
+                if max_rows is not None and len(records) > max_rows:
+                    raise TooManyRows(f"the answer has more than {max_rows:,} rows (the cap); add a LIMIT or "
+                                      "narrow the query")
                 rows = self._convert_rows(session, records)
         except neo4j.exceptions.Neo4jError as exc:
             raise self._error(exc) from None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,15 @@ class EmbeddedBackend(SparqlBackend):
     """Queries on data in this process (see the module's docstring for what `source` may be)."""
 
     def __init__(self, source: Any, *, base_iri: str = DEFAULT_BASE_IRI, allow_service: bool = False,
-                 prefixes: Mapping[str, str] | None = None, union_default_graph: bool = False):
+                 prefixes: Mapping[str, str] | None = None, union_default_graph: bool = False,
+                 runner: Callable[[str, dict[str, str]], SparqlResult] | None = None):
         """prefixes: predeclared in addition to graphkit's; union_default_graph: for a
-        pyoxigraph Store, let the default graph be the union of all its graphs."""
+        pyoxigraph Store, let the default graph be the union of all its graphs; runner: runs
+        the final query text (prefixes given) on the same data where it can be stopped, e.g. in
+        a graphkit.worker.QueryWorker with a timeout and caps (the command line does this)."""
         super().__init__(base_iri=base_iri)
         self.allow_service = allow_service
+        self.runner = runner
         self.kg: KnowledgeGraph | None = None
         self.graph: Any = None  # an rdflib Graph on a store other than Oxigraph
         self.store: ox.Store | None
@@ -147,6 +151,8 @@ class EmbeddedBackend(SparqlBackend):
     def _on_oxigraph(self, text: str) -> SparqlResult:
         assert self.store is not None
         prefixes = self._prefixes
+        if self.runner is not None:
+            return self.runner(text, dict(prefixes))
         answer = self.store.query(text, prefixes=prefixes, **self._graph_options)
         if isinstance(answer, ox.QueryBoolean):
             return SparqlResult("ask", boolean=bool(answer), prefixes=prefixes)
