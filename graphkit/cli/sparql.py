@@ -210,7 +210,7 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
         with backend:
             result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)
     finally:
-        worker = getattr(backend.runner, "worker", None)
+        worker = getattr(getattr(backend, "runner", None), "worker", None)
         if worker is not None:
             worker.close()
 
