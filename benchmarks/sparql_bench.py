@@ -181,6 +181,19 @@ def _materialize(answer):
     return list(map(tuple, answer))
 
 
+def quiet_timed(func, *args, **kwargs):
+    """timed() as timeit does it: garbage collected before, collector off during the call (a
+    collection of the million-object model otherwise lands in whichever call triggers it)."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        return timed(func, *args, **kwargs)
+    finally:
+        gc.enable()
+
+
 def raw_answer(store, text: str, prefixes: dict[str, str]):
     return _materialize(store.query(text, prefixes=prefixes))
 
@@ -210,7 +223,8 @@ def bench_vs_raw(size: int, repeats: int) -> list[float]:
     summary = kg.summary()
     print(f"\n## graphkit vs raw pyoxigraph, {len(store):,} triples ({summary['entities']:,} entities, "
           f"{summary['statements']:,} statements; generated in {seconds:.1f} s, loaded in {load:.1f} s)\n")
-    print(f"Median of {repeats} interleaved runs ({repeats * 5} for queries under 50 ms) after one warm-up. "
+    print(f"Median of {repeats} interleaved runs ({repeats * 5} for queries under 50 ms) after one warm-up, "
+          "each run timed as timeit does (collected before, garbage collector off during the call). "
           "raw: Store.query(text) with the answer materialized; graphkit: EmbeddedBackend(store).run(query, params). "
           "Ratios: paired = median of (graphkit run / the raw run just before it), the steadiest on a shared "
           "machine; medians = median / median; best = fastest / fastest. graphkit's own work: each graphkit call minus the "
@@ -236,16 +250,16 @@ def bench_vs_raw(size: int, repeats: int) -> list[float]:
         run_sparql(query, graph, params=params)
         runs = repeats if warm > 0.05 else repeats * 5  # fast queries: more runs against the noise
         for _ in range(runs):
-            samples["raw"].append(timed(raw_answer, store, text, prefixes)[0])
-            elapsed, answer = timed(backend.run, query, params)
+            samples["raw"].append(quiet_timed(raw_answer, store, text, prefixes)[0])
+            elapsed, answer = quiet_timed(backend.run, query, params)
             samples["gk"].append(elapsed)
             # graphkit's own work: the call minus the engine's (query + rows, answer.seconds)
             samples["overhead"].append(elapsed - answer.seconds)
-            samples["rows"].append(elapsed + timed(rdflib_view, answer)[0])
-            samples["compat"].append(timed(run_sparql, query, graph, params=params)[0])
+            samples["rows"].append(elapsed + quiet_timed(rdflib_view, answer)[0])
+            samples["compat"].append(quiet_timed(run_sparql, query, graph, params=params)[0])
             if answer.kind != "graph":
-                samples["raw_csv"].append(timed(raw_csv, store, text, prefixes)[0])
-                samples["gk_csv"].append(timed(lambda q=query, p=params: backend.run(q, p).to_csv())[0])
+                samples["raw_csv"].append(quiet_timed(raw_csv, store, text, prefixes)[0])
+                samples["gk_csv"].append(quiet_timed(lambda q=query, p=params: backend.run(q, p).to_csv())[0])
         med = {k: statistics.median(v) if v else 0.0 for k, v in samples.items()}
         ratio = med["gk"] / med["raw"]
         best = min(samples["gk"]) / min(samples["raw"])
