@@ -83,7 +83,7 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
     model changed are written. `on_step(name)` is called as each step starts ("parse", "rdf",
     "store", "shacl", then each export), for progress display.
     """
-    from .exports import EXPORT_FORMATS, write_exports
+    from .exports import EXPORT_FORMATS, published_path, staged_output, write_exports
     from .store import ensure_store, is_storable
 
     timings: dict[str, float] = {}
@@ -98,9 +98,10 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
         written: list[Path] = []
         unchanged: list[Path] = []
         if out_dir is not None:
-            written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS,
-                                                     extras=build_writers() if extras else [], timings=timings,
-                                                     on_step=step)
+            with staged_output(out_dir) as stage:  # all outputs published together, or none
+                written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS,
+                                                         extras=build_writers() if extras else [], timings=timings,
+                                                         on_step=step, stage=stage)
         return BuildResult(store.model(), store.rdf_graph(), written, timings, unchanged, store)
 
     def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
@@ -118,18 +119,22 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
         timed("shacl", validate, graph, rdf_graph)
     files: list[Path] = []
     if out_dir is not None:
-        step("exports")
-        files = timed("exports", write_exports, graph, out_dir, formats or EXPORT_FORMATS, base_iri)
-        if extras:
-            step("extras")
-            for writer in build_writers():
-                files.extend(timed(getattr(writer, "__name__", "extra"), writer, graph, Path(out_dir), base_iri))
+        with staged_output(out_dir) as stage:  # all outputs published together, or none
+            step("exports")
+            files = timed("exports", write_exports, graph, stage, formats or EXPORT_FORMATS, base_iri)
+            if extras:
+                step("extras")
+                for writer in build_writers():
+                    files.extend(timed(getattr(writer, "__name__", "extra"), writer, graph, stage, base_iri))
+        files = [published_path(p, stage, out_dir) for p in files]
     return BuildResult(graph, rdf_graph, files, timings)
 
 
 def export(graph: KnowledgeGraph, out_dir: PathLike = DEFAULT_OUT_DIR, *, formats: tuple[str, ...] | None = None,
            base_iri: str = DEFAULT_BASE_IRI) -> list[Path]:
-    """Write the RDF exports of a graph (Turtle, N-Triples, JSON-LD, ontology) atomically."""
-    from .exports import EXPORT_FORMATS, write_exports
+    """Write the RDF exports of a graph (Turtle, N-Triples, JSON-LD, ontology), published together."""
+    from .exports import EXPORT_FORMATS, published_path, staged_output, write_exports
 
-    return write_exports(graph, out_dir, formats or EXPORT_FORMATS, base_iri)
+    with staged_output(out_dir) as stage:
+        files = write_exports(graph, stage, formats or EXPORT_FORMATS, base_iri)
+    return [published_path(p, stage, out_dir) for p in files]

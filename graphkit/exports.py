@@ -1,15 +1,19 @@
 """Exports to exports/: Turtle (data and ontology), N-Triples, JSON-LD.
 
 Every file is written to a temporary file in the same directory and renamed into place, so a
-reader never sees half a file and a failed build leaves the previous exports intact.
+reader never sees half a file. A build writes all its outputs into a staging folder beside the
+output folder and publishes them together (`staged_output`): a failed or killed build leaves
+every old export untouched, and a reader sees the old set or the new set, never a mix.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -41,6 +45,129 @@ def atomic_write(path: str | os.PathLike, write: Callable[[io.BufferedWriter], N
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+_STAGING = ".staging-"
+
+
+@contextlib.contextmanager
+def staged_output(out_dir: str | os.PathLike) -> Iterator[Path]:
+    """A staging folder for everything a build writes to `out_dir`, published as one change.
+
+    Writers write into the yielded folder (a sibling of `out_dir`, on the same file system).
+    When the block ends without an error, files of `out_dir` the build did not write (unchanged
+    exports, the user's own files) are hard-linked into the staging folder, and the two folders
+    are swapped with one atomic rename (Linux renameat2 RENAME_EXCHANGE; elsewhere two renames).
+    On an error, or if the process is killed, `out_dir` is untouched; a staging folder left by a
+    killed build is removed by the next one. An output folder that cannot be written is a
+    GraphkitError (one line), raised before anything is written.
+    """
+    from .errors import GraphkitError
+
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()
+    target = out_dir.absolute()
+    parent = target.parent
+    if target.exists() and not target.is_dir():
+        raise GraphkitError(f"cannot write the exports to {out_dir}: it is a file, not a folder")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and not os.access(target, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+        _remove_stale_staging(parent, target.name)
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}{os.getpid()}-", dir=parent))
+    except OSError as exc:
+        raise GraphkitError(f"cannot write the exports to {out_dir}: {exc.strerror or exc}") from None
+    try:
+        yield stage
+        _publish(stage, target)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise GraphkitError(f"cannot write the exports to {out_dir}: {exc.strerror or exc}"
+                            f"{' (' + str(exc.filename) + ')' if exc.filename else ''}") from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def published_path(path: Path, stage: Path, out_dir: str | os.PathLike) -> Path:
+    """Where a file written into the staging folder lives once published."""
+    try:
+        return Path(out_dir) / Path(path).relative_to(stage)
+    except ValueError:
+        return Path(path)
+
+
+def _publish(stage: Path, target: Path) -> None:
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o777 & ~_umask()
+    os.chmod(stage, mode)
+    if not target.exists():
+        os.rename(stage, target)
+        return
+    for old in sorted(target.rglob("*")):  # what this build did not write stays as it was
+        new = stage / old.relative_to(target)
+        if old.is_dir() and not old.is_symlink():
+            new.mkdir(exist_ok=True)
+        elif not new.exists() and not new.is_symlink():
+            try:
+                os.link(old, new, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(old, new, follow_symlinks=False)
+    if not _exchange(stage, target):
+        old_dir = stage.with_name(stage.name + "-old")
+        os.rename(target, old_dir)
+        os.rename(stage, target)
+        stage = old_dir
+    shutil.rmtree(stage, ignore_errors=True)  # the old exports, now at the staging path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if
+    the system cannot."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not on this file system
+        return False
+    raise OSError(error, os.strerror(error), str(b))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    """Staging folders of builds that were killed (their process is gone)."""
+    prefix = f".{name}{_STAGING}"
+    for child in parent.glob(f"{prefix}*"):
+        pid = child.name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def jsonld_context() -> dict:

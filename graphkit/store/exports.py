@@ -54,12 +54,17 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequen
 
 def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, formats: tuple[str, ...], *,
                         extras: Sequence[Callable[..., list[Path]]] = (), timings: dict | None = None,
-                        on_step: Step | None = None) -> tuple[list[Path], list[Path]]:
+                        on_step: Step | None = None,
+                        stage: str | os.PathLike | None = None) -> tuple[list[Path], list[Path]]:
     """Write the exports whose model changed (or whose files were touched); (written, unchanged).
 
     extras: more writers, each called as writer(graph, out_dir, base_iri) -> paths
-    (graphkit.api.build_writers)."""
+    (graphkit.api.build_writers). stage: the folder the files are written to, published to
+    out_dir afterwards (graphkit.exports.staged_output); paths are recorded and returned as
+    they will be in out_dir."""
     import time
+
+    from ..exports import published_path
 
     out_dir = Path(out_dir)
     record_path = store.key_dir / RECORD
@@ -81,10 +86,13 @@ def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, format
         if on_step is not None:
             on_step(name.rsplit(".", 1)[-1])
         start = time.perf_counter()
-        paths = write(out_dir)
+        staged = write(Path(stage) if stage is not None else out_dir)
         if timings is not None:
             timings[name] = time.perf_counter() - start
+        paths = [published_path(p, Path(stage), out_dir) if stage is not None else p for p in staged]
         written.extend(paths)
-        folder[name] = {"digest": key, "files": {str(p.absolute()): _stat(p) for p in paths}}
+        # a published file is the staged one (renamed or linked): same size and time
+        folder[name] = {"digest": key, "files": {str(p.absolute()): _stat(s) for p, s in zip(paths, staged,
+                                                                                              strict=True)}}
         write_json_atomic(record_path, record, fsync=False)
     return written, unchanged
