@@ -157,6 +157,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="graphkit serve --workers")
     parser.add_argument("--max-query-seconds", type=float, default=5.0)
+    parser.add_argument("--timeout", type=float, default=300.0,
+                        help="graphkit serve --timeout (oxigraph serve has none; a short one would count as errors)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -192,7 +194,7 @@ def main() -> None:
         log = (workdir / "graphkit-serve.log").open("wb")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         graphkit = subprocess.Popen([sys.executable, "-m", "graphkit", "serve", *paths, "--port", str(port),
-                                     "--workers", str(args.workers), "--timeout", "60", "--no-access-log",
+                                     "--workers", str(args.workers), "--timeout", str(args.timeout), "--no-access-log",
                                      "--no-cypher", "--cache-dir", str(workdir / "cache")],
                                     stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         processes.append(graphkit)
@@ -216,8 +218,9 @@ def main() -> None:
         # warm both (first touches of the store pages)
         for url in (f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{ox_port}/query"):
             load(url, mix, 1, 0.1, 120)
-        results["graphkit"] = load(f"http://127.0.0.1:{port}/sparql", mix, args.clients, args.seconds, 120)
-        results["oxigraph"] = load(f"http://127.0.0.1:{ox_port}/query", mix, args.clients, args.seconds, 120)
+        results["graphkit"] = load(f"http://127.0.0.1:{port}/sparql", mix, args.clients, args.seconds, args.timeout + 30)
+        results["oxigraph"] = load(f"http://127.0.0.1:{ox_port}/query", mix, args.clients, args.seconds, args.timeout + 30)
+        results["load_average_after"] = os.getloadavg()
         g, o = results["graphkit"], results["oxigraph"]
         results["ratio"] = {"throughput (oxigraph/graphkit)": round(o["throughput"] / g["throughput"], 2),
                             "p50 (graphkit/oxigraph)": round(g["p50_ms"] / o["p50_ms"], 2),

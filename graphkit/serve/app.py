@@ -180,7 +180,7 @@ class GraphService:
         try:
             from ..cypher.falkordb import embedded_engine
 
-            embedded_engine().graph_for(graph.kg)
+            embedded_engine().graph_for(graph.kg, key=graph.model_key)
             if graph is self.graph:
                 self._cypher_ready = True
         except Exception as exc:  # noqa: BLE001 - reported by /health and by /cypher
@@ -202,7 +202,7 @@ class GraphService:
         graph = self.graph
         start = time.perf_counter()
         try:
-            result = embedded_engine().run(graph.kg, query, params, timeout=self.config.timeout)
+            result = embedded_engine().run(graph.kg, query, params, timeout=self.config.timeout, key=graph.model_key)
         except GraphkitError as exc:
             if "timed out" in str(exc).lower():
                 raise QueryTimeout(f"the query ran past the {self.config.timeout:g} s timeout and was stopped") from None

@@ -77,6 +77,7 @@ class ServedGraph:
     _names: list[tuple[str, str, str]] = field(default_factory=list, repr=False)  # (folded, shown, entity id)
     _owner: Path | None = field(default=None, repr=False)  # folder to delete on close
     _compiled: Any = field(default=None, repr=False)  # graphkit.store.CompiledStore held open
+    _model_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         about: dict[str, list[Statement]] = defaultdict(list)
@@ -97,6 +98,19 @@ class ServedGraph:
             for name in [entity.id, *entity.all_names()]:
                 names.append((fold(name), name, entity.id))
         self._names = names
+
+    @property
+    def model_key(self) -> str:
+        """Identifies the model's content (the embedded Cypher engine's key): the compiled
+        store's digest, or a hash of the model computed once."""
+        if self._model_key is None:
+            if self._compiled is not None:
+                self._model_key = str(self._compiled.digest)
+            else:
+                from ..cypher.falkordb import model_fingerprint
+
+                self._model_key = model_fingerprint(self.kg)
+        return self._model_key
 
     @property
     def iris(self) -> IRIs:
