@@ -192,6 +192,7 @@ class FalkorDBServer:
         return self
 
     def _wait_ready(self) -> None:
+        assert self.process is not None and self.socket is not None  # set by start()
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -213,6 +214,8 @@ class FalkorDBServer:
         raise FalkorDBError(f"FalkorDB did not start within {self.startup_timeout:.0f} s")
 
     def log_tail(self) -> str:
+        if self.workdir is None:
+            return "no log"
         try:
             lines = (self.workdir / "server.log").read_text(errors="replace").strip().splitlines()
         except OSError:
@@ -484,7 +487,8 @@ def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
     for labels, group in by_labels.items():
         statement = f"UNWIND $rows AS row CREATE (n{labels_clause(labels)}) SET n = row.p RETURN row.k, id(n)"
         for i in range(0, len(group), batch_size):
-            node_ids.update(backend.run(statement, {"rows": group[i:i + batch_size]}, write=True).rows)
+            node_ids.update((key, node_id) for key, node_id in
+                            backend.run(statement, {"rows": group[i:i + batch_size]}, write=True).rows)
     by_type: dict[str, list] = {}
     for rel in rels:
         by_type.setdefault(rel.type, []).append({"s": node_ids[rel.start], "o": node_ids[rel.end], "p": rel.properties})

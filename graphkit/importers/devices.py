@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..model import Source
 from .common import (
@@ -143,8 +144,8 @@ class _Devices:
             report.rows_read += 1
             report.skip(display, "unreadable YAML file", "; ".join(map(str, problems)) or "not a mapping")
             return
-        chipsets = data.get("chipsets") if isinstance(data.get("chipsets"), dict) else {}
-        devices = data.get("devices") if isinstance(data.get("devices"), dict) else {}
+        chipsets = _mapping(data.get("chipsets"))
+        devices = _mapping(data.get("devices"))
         if not devices:
             report.warn(display, "no 'devices' mapping")
         chip_ids: dict[str, str] = {}
@@ -184,15 +185,15 @@ class _Devices:
                 if not isinstance(info, dict):
                     report.skip(where, "device is not a mapping", repr(info)[:80])
                     continue
-                attributes = {}
+                attributes: dict[str, Any] = {}
                 os_info = info.get("os")
                 if isinstance(os_info, dict):
                     attributes["os"] = clean_text(f"{clean_text(os_info.get('ostype'))} {clean_text(os_info.get('version'))}")
                 elif os_info is not None:
                     report.warn(where, "bad os", repr(os_info)[:80])
                 form_factor = clean_text(info.get("form_factor"))
-                factors = data.get("form_factors") if isinstance(data.get("form_factors"), dict) else {}
-                display_factor = factors.get(form_factor, {}) if isinstance(factors.get(form_factor), dict) else {}
+                factors = _mapping(data.get("form_factors"))
+                display_factor = _mapping(factors.get(form_factor))
                 attributes["form-factor"] = clean_text(display_factor.get("display_name") or form_factor).lower() or None
                 device = self.builder.entity(slugify(device_name), "Device", device_name, where=where,
                                              attributes=attributes)
@@ -245,7 +246,7 @@ class _Devices:
                     report.skip(where, "model name holds only the brand", repr(model_text))
                     continue
                 kind = match.group("kind")
-                attributes = {"form-factor": "phone" if kind in ("smartphone", "phone") else kind,
+                attributes: dict[str, Any] = {"form-factor": "phone" if kind in ("smartphone", "phone") else kind,
                               "os": match.group("os")}
                 raw = clean_text(row["RAW"])
                 announced = ANNOUNCED.search(raw)
@@ -255,9 +256,9 @@ class _Devices:
                     attributes["year"] = year
                     attributes["released"] = f"{year}-{MONTHS[month]:02d}" if month else str(year)
                 else:
-                    year = _year_column(clean_text(row["Year"]))
-                    if year:
-                        attributes["year"] = year
+                    column_year = _year_column(clean_text(row["Year"]))
+                    if column_year:
+                        attributes["year"] = column_year
                 device_id = slugify(name)
                 if device_id in first_row:
                     report.warn(where, "phone listed twice (merged)", f"'{name}' also in row {first_row[device_id]}")
@@ -274,6 +275,11 @@ class _Devices:
                     chip = self.chipset(chips[0].replace("®", "").strip(), GSMARENA_SOURCE, where)
                     builder.fact(device.id, "uses-chipset", chip.id, GSMARENA_SOURCE, where)
                 report.rows_used += 1
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    """`value` if it is a mapping (a LineDict keeps its line numbers), else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _year_column(text: str) -> int | None:

@@ -12,7 +12,9 @@ fine-tune, a distillation or a composition, so the generic relation is used).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..model import Source
 from .common import (
@@ -59,7 +61,7 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",")] if text.strip() else []
 
 
-def _aligned(names: list[str], values: list[str]) -> list[str | None]:
+def _aligned(names: list[str], values: list[str]) -> Sequence[str | None]:
     """Per-organization values when Epoch's lists line up; one shared value when they all agree."""
     if len(values) == len(names):
         return values
@@ -91,7 +93,7 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
                 report.skip(where, "empty model name")
                 continue
             model_id = slugify(name)
-            attributes = {}
+            attributes: dict[str, Any] = {}
             for column, key, parse in (("Publication date", "released", parse_date),
                                        ("Parameters", "parameters", parse_number),
                                        ("Training compute (FLOP)", "training-compute-flop", parse_number)):
@@ -100,7 +102,7 @@ def import_epoch(path: str | Path, *, progress=None) -> ImportResult:
                 except ValueError as exc:
                     report.warn(where, f"bad {column.lower()}", str(exc))
                     continue
-                if key != "released" and value is not None and value <= 0:
+                if isinstance(value, (int, float)) and value <= 0:  # sizes and compute, not dates
                     report.warn(where, f"bad {column.lower()}", f"{value} is not positive")
                     continue
                 attributes[key] = value

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..model import Source
 from .common import (
@@ -109,7 +110,7 @@ def import_leaderboard(path: str | Path, *, progress=None) -> ImportResult:
                     continue
                 author, _, repo = hf_id.rpartition("/")
                 official = clean_text(row["Official Providers"]).lower() == "true"
-                attributes = {"hf-id": hf_id, "architecture": clean_text(row["Architecture"]) or None,
+                attributes: dict[str, Any] = {"hf-id": hf_id, "architecture": clean_text(row["Architecture"]) or None,
                               "type-detail": re.sub(r"^\W+", "", clean_text(row["Type"])) or None}
                 license_text = clean_text(row["Hub License"])
                 if license_text.lower() not in UNKNOWN_LICENSES:
