@@ -5,9 +5,10 @@ The model is plain data: it knows nothing about YAML, RDF or Cypher.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any
 
@@ -39,21 +40,38 @@ ANNOTATION = "annotation"
 STATEMENT_ENDS: tuple[str, ...] = ("subject", "relation", "object")
 
 
+def _per_class(func: Callable[[type], tuple[str, ...]]) -> Callable[[type], tuple[str, ...]]:
+    """Computed once per class (the projections call these for every object)."""
+    cache: dict[type, tuple[str, ...]] = {}
+
+    @functools.wraps(func)
+    def cached(cls: type) -> tuple[str, ...]:
+        found = cache.get(cls)
+        if found is None:
+            found = cache[cls] = func(cls)
+        return found
+
+    return cached
+
+
 def _role(f: Field[Any]) -> str | None:
     return f.metadata.get("role")
 
 
+@_per_class
 def content_fields(cls: type) -> tuple[str, ...]:
     """Every field that holds what the object says (all but its location), in declaration order."""
     return tuple(f.name for f in fields(cls) if _role(f) != LOCATION)
 
 
+@_per_class
 def field_names(cls: type) -> tuple[str, ...]:
     """The fields an author writes (YAML keys), in declaration order: Entity -> ("id", "type",
     "name", "labels", "aliases", "wikidata", "description", "attributes")."""
     return tuple(f.name for f in fields(cls) if _role(f) not in (LOCATION, DERIVED))
 
 
+@_per_class
 def optional_fields(cls: type) -> tuple[str, ...]:
     """The written fields that may be absent (default None), e.g. a Source's publisher, url,
     date and language, a Statement's market, since, until, note and quote."""
@@ -61,11 +79,13 @@ def optional_fields(cls: type) -> tuple[str, ...]:
                  if _role(f) not in (LOCATION, DERIVED) and f.default is None and f.default_factory is MISSING)
 
 
+@_per_class
 def annotation_fields(cls: type) -> tuple[str, ...]:
     """Free-text fields about one object (a Statement's note and quote)."""
     return tuple(f.name for f in fields(cls) if _role(f) == ANNOTATION)
 
 
+@functools.cache
 def qualifier_fields() -> tuple[str, ...]:
     """What a fact carries besides its ends: ("status", "sources", "market", "since", "until",
     "note", "quote")."""
@@ -84,7 +104,7 @@ def written_value(value: Any) -> Any:
     return value
 
 
-def written_fields(obj: Any, names: Iterable[str] | None = None) -> dict[str, Any]:
+def written_fields(obj: object, names: Iterable[str] | None = None) -> dict[str, Any]:
     """{field: written_value} of the fields `names` (default: every written field of the
     object's class) that have a value, in that order: the shape of an item in graphkit YAML."""
     out: dict[str, Any] = {}

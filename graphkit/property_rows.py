@@ -59,9 +59,11 @@ def source_properties(source: Source) -> dict[str, Any]:
     return written_fields(source)
 
 
-def statement_properties(statement: Statement, ontology: Ontology) -> dict[str, Any]:
-    """statement_id, relation, status, sources, the qualifiers that have a value, symmetric."""
-    props: dict[str, Any] = {"statement_id": statement.id, "relation": statement.relation,
+def statement_properties(statement: Statement, ontology: Ontology, statement_id: str | None = None
+                         ) -> dict[str, Any]:
+    """statement_id, relation, status, sources, the qualifiers that have a value, symmetric
+    (`statement_id`: the statement's id when the caller has it already; it is a hash)."""
+    props: dict[str, Any] = {"statement_id": statement_id or statement.id, "relation": statement.relation,
                              "status": statement.status, "sources": list(statement.sources)}
     for key in optional_fields(Statement):
         value = getattr(statement, key)
@@ -104,7 +106,7 @@ def property_graph_rows(graph: KnowledgeGraph, ontology: Ontology | None = None,
             nodes.append(NodeRow(key, (SOURCE_LABEL,), props))
         rels = []
         for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
-            props = statement_properties(st, ontology)
+            props = statement_properties(st, ontology, sid)
             props.update(marker)
             rels.append(RelationshipRow(sid, types[st.relation], st.subject, st.object, props))
     finally:
