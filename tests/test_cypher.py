@@ -282,7 +282,7 @@ def test_cli_formats_and_params(isolated_cache):
     (["RETURN $x", "--param", "x"], "error: bad --param 'x'"),
     (["RETURN $x", "--param", "1x=2"], "error: bad --param '1x=2'"),
     (["RETURN $x"], "error: query error: missing parameter $x"),
-    (["CREATE (n:X) RETURN n"], "error: query error: the embedded engine is read-only"),
+    (["CREATE (n:Company) RETURN n"], "error: query error: the embedded engine is read-only"),
     (["RETURN 1", "--write"], "error: the embedded engine answers from the YAML data and is read-only"),
     (["RETURN 1", "--uri", "http://localhost:7474"], "error: 'http://localhost:7474' is not a Neo4j URI"),
 ])
