@@ -470,7 +470,7 @@ class _FileReader:
             language = None
         source = Source(source_id or "", title or "", self.identifier(item, "publisher", required=False),
                         url, self.date(item, "date"), language, tuple(sorted(set(self.id_list(item, "cites")))),
-                        Location(self.file, item.line))
+                        self.text(item, "note"), location=Location(self.file, item.line))
         return source if source_id and title else None
 
     # ------------------------------------------------------------------ relations

@@ -175,6 +175,8 @@ class Source:
     date: str | None = None  # partial ISO date
     language: str | None = None  # BCP 47 tag, e.g. "fr"
     cites: tuple[str, ...] = ()  # ids of sources this one reports on (an article citing Reuters)
+    # editor's note, e.g. which of url, title or date could not be verified offline
+    note: str | None = field(default=None, metadata={"role": ANNOTATION})
     location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
 
 

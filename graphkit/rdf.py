@@ -71,6 +71,7 @@ _RDF_STATEMENT = _iri(RDF + "Statement")
 _GK_STATEMENT, _GK_SOURCE = _iri(GK + "Statement"), _iri(GK + "Source")
 _STATUS, _MARKET = _iri(GK + "status"), _iri(GK + "market")
 _NOTE, _QUOTE = _iri(GK + "note"), _iri(GK + "quote")
+_COMMENT = _iri(RDFS + "comment")
 _DERIVED = _iri(PROV + "wasDerivedFrom")
 _START, _END = _iri(SCHEMA + "startDate"), _iri(SCHEMA + "endDate")
 
@@ -165,6 +166,8 @@ def ntriples_lines(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
             yield f"{node} {_LANGUAGE} {_lit(source.language, datatype=XSD + 'language')} ."
         for cited in sorted(source.cites):
             yield f"{node} {_REFERENCES} {source_node[cited]} ."
+        if source.note:
+            yield f"{node} {_COMMENT} {_lit(source.note)} ."
 
     statement_base = iris.statement("")
     for sid, st in statements:
@@ -341,7 +344,8 @@ def from_triples(triples: Iterable[ox.Triple], ontology: Ontology | None = None,
                 _local(iri), text(props, DCTERMS + "title") or "", _local(publisher.value) if publisher else None,
                 url.value if url is not None else None, text(props, DCTERMS + "issued"),
                 text(props, DCTERMS + "language"),
-                tuple(sorted(_local(o.value) for o in props.get(DCTERMS + "references", []))))
+                tuple(sorted(_local(o.value) for o in props.get(DCTERMS + "references", []))),
+                text(props, RDFS + "comment"))
         elif GK + "Statement" in types:
             predicate = text(props, RDF + "predicate")
             relation = ontology.relation_by_iri.get(predicate or "")

@@ -43,7 +43,7 @@ def full_graph() -> KnowledgeGraph:
     graph.entities["widget"] = Entity("widget", "AIModel", "Widget", attributes={"parameters": 7})
     graph.entities["china"] = Entity("china", "Market", "China")
     graph.sources["news"] = Source("news", "Acme releases Widget", "acme", "https://example.org/news", "2025-01-02",
-                                   "en", ("older",), Location("a.yaml", 9))
+                                   "en", ("older",), "Date not verified.", Location("a.yaml", 9))
     graph.sources["older"] = Source("older", "An older story")
     graph.statements.append(Statement("acme", "develops", "widget", "confirmed", ("news", "older"), "china",
                                       "2025-01", "2026", "A note.", "A quote.", False, Location("a.yaml", 12)))
@@ -54,7 +54,7 @@ def test_loader_keys_are_the_model_fields():
     assert loader.ENTITY_KEYS == set(field_names(Entity)) == {
         "id", "type", "name", "labels", "aliases", "wikidata", "description", "attributes"}
     assert loader.SOURCE_KEYS == set(field_names(Source)) == {
-        "id", "title", "publisher", "url", "date", "language", "cites"}
+        "id", "title", "publisher", "url", "date", "language", "cites", "note"}
     assert qualifier_fields() == ("status", "sources", "market", "since", "until", "note", "quote")
     assert loader.RELATION_KEYS == {"fact", "subject", "relation", "object", "source", *qualifier_fields()}
     assert loader.DEFAULT_KEYS == loader.QUALIFIER_KEYS - {"note", "quote"}
@@ -64,7 +64,7 @@ def test_loader_keys_are_the_model_fields():
 def test_field_roles():
     assert "location" not in content_fields(Statement) and "symmetric" in content_fields(Statement)
     assert "symmetric" not in field_names(Statement)  # derived from the ontology, never written
-    assert optional_fields(Source) == ("publisher", "url", "date", "language")
+    assert optional_fields(Source) == ("publisher", "url", "date", "language", "note")
     assert optional_fields(Entity) == ("wikidata", "description")
 
 

@@ -1094,6 +1094,7 @@
       children.push(h("span", { className: "gk-source-meta", text: ui("cites") + ": " +
         src.cites.map(function (c) { return DATA.sources[c] ? DATA.sources[c].title : c; }).join(" · ") }));
     }
+    if (src.note) children.push(h("span", { className: "gk-source-meta gk-source-note", text: src.note }));
     return h("li", { className: "gk-source", "data-source": id }, children);
   }
   // "Qwen2.5-72B-Instruct fine-tuned from Qwen2.5-72B": subject first, always.

@@ -148,7 +148,7 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
             "publisher_name": publisher.name if publisher else source.publisher,
             "url": source.url if source.url and is_http_url(source.url) else None,
             "date": source.date, "language": source.language,
-            "cites": [c for c in source.cites if c in graph.sources]})
+            "cites": [c for c in source.cites if c in graph.sources], "note": source.note})
 
     # --- entities and facts -------------------------------------------------------------
     entity_rows = []

@@ -26,6 +26,8 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Chipset": ("hexagon", "#854d0e"),
     "Dataset": ("triangleDown", "#db2777"),
     "Market": ("diamond", "#475569"),
+    "Observation": ("square", "#0f766e"),
+    "Event": ("star", "#b91c1c"),
 }
 SPARE_COLOURS = ("#4f46e5", "#059669", "#c2410c", "#9333ea", "#0369a1", "#a21caf", "#65a30d", "#b45309")
 

@@ -26,7 +26,7 @@ def file_document(display: str, entities: Iterable[Entity], sources: Iterable[So
         "file": display,
         "entities": [[e.id, e.type, e.name, e.labels, list(e.aliases), e.wikidata, e.description, e.attributes,
                       line(e)] for e in entities],
-        "sources": [[s.id, s.title, s.publisher, s.url, s.date, s.language, list(s.cites), line(s)]
+        "sources": [[s.id, s.title, s.publisher, s.url, s.date, s.language, list(s.cites), s.note, line(s)]
                     for s in sources],
         "statements": [[st.subject, st.relation, st.object, st.status, list(st.sources), st.market, st.since,
                         st.until, st.note, st.quote, st.symmetric, line(st)] for st in statements],
@@ -47,9 +47,9 @@ def entities_of(document: dict) -> Iterator[Entity]:
 
 def sources_of(document: dict) -> Iterator[Source]:
     file = document["file"]
-    for sid, title, publisher, url, date, language, cites, line in document["sources"]:
+    for sid, title, publisher, url, date, language, cites, note, line in document["sources"]:
         yield Source(_intern(sid), title, _intern(publisher) if publisher else publisher, url, date, language,
-                     tuple(map(_intern, cites)), Location(file, line) if line else None)
+                     tuple(map(_intern, cites)), note, Location(file, line) if line else None)
 
 
 def statements_of(document: dict) -> Iterator[Statement]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..model import KnowledgeGraph
 
 #: Bump when the layout or any file format of the store changes: older stores are rebuilt.
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 DEFAULT_DIR_NAME = ".graphkit"
 ENV_VAR = "GRAPHKIT_STORE_DIR"
 MANIFEST = "manifest.json"
