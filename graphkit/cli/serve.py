@@ -11,8 +11,8 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (0.0.0.0 exposes the server to the network).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="SPARQL worker processes (queries running at once).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="SPARQL worker processes, i.e. queries running at once (default: the number of cores, at least 2).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop any query after this time (SPARQL: the worker is killed and replaced).")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
@@ -26,8 +26,9 @@ import click
 @click.option("--reload", is_flag=True, help="Reload when the data files change.")
 @click.option("--reload-interval", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
               metavar="SECONDS", help="How often --reload looks at the data files.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
-              help="Where the compiled store is written (default: ~/.cache/graphkit/serve).")
+@click.option("--store", "--cache-dir", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Cache folder of the compiled store (default: $GRAPHKIT_STORE_DIR, else .graphkit/ beside "
+                   "the data); RDF inputs get a temporary store there.")
 @click.option("--base-iri", default="https://w3id.org/graphkit/", show_default=True,
               help="Base IRI of entities, sources and statements.")
 @click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
@@ -43,9 +44,12 @@ def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb,
     /entity/ID       Linked Data pages (HTML, or RDF by content negotiation)
     /                the explorer; /query the query page; /health
     """
+    import os
+
     from ..serve import ServeConfig, run_server
 
     paths = list(data_options) + list(data) or ["seed_data"]
+    workers = workers or max(2, os.cpu_count() or 2)
     config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
                          memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
                          reload_interval=reload_interval,

@@ -240,7 +240,7 @@ def _temporary_store(names: list[str], before: tuple, base_iri: str, cache_dir, 
 
     ontology = ontology or load_ontology()
     kg = load(names, ontology=ontology)
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    root = Path(cache_dir) if cache_dir else Path(os.environ.get("GRAPHKIT_STORE_DIR") or default_cache_dir())
     root.mkdir(parents=True, exist_ok=True)
     owner = Path(tempfile.mkdtemp(prefix="store-", dir=root))
     try:
