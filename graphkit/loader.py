@@ -292,13 +292,21 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
 
 
 def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The .yaml/.yml files under the given files or directories, in a stable order."""
+    """The .yaml/.yml files under the given files or directories, in a stable order, each once
+    (`seed_data seed_data/epoch`, or an import written inside seed_data/, does not load a file
+    twice)."""
     files: list[Path] = []
+    seen: set[Path] = set()
     for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
-        else:
-            files.append(p)
+        found = sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()) if p.is_dir() else [p]
+        for file in found:
+            try:
+                key = file.resolve()
+            except OSError:
+                key = file.absolute()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
 
 

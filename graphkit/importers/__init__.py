@@ -105,9 +105,27 @@ def sibling_imports(out_dir: Path) -> list[tuple[str, Path]]:
 def default_reference_paths(out_dir: Path, source: str, seed: str | os.PathLike = DEFAULT_DATA_DIR) -> list[Path]:
     """seed_data/ (if present) and the imports of the datasets that come before `source`
     (epoch, ecosystem, leaderboard, devices): those are what an import may refer to."""
-    paths = [Path(seed)] if Path(seed).is_dir() else []
     rank = ORDER.get(source, len(ORDER))
-    return paths + [folder for dataset, folder in sibling_imports(out_dir) if ORDER.get(dataset, len(ORDER)) < rank]
+    earlier = [folder for dataset, folder in sibling_imports(out_dir) if ORDER.get(dataset, len(ORDER)) < rank]
+    return _seed_paths(Path(seed), out_dir) + earlier
+
+
+def _seed_paths(seed: Path, out_dir: Path) -> list[Path]:
+    """The seed as reference data, without the imports written inside it (seed_data/epoch...):
+    those are the output itself or sibling imports, taken on their own terms (earlier ones only),
+    never loaded twice."""
+    if not seed.is_dir():
+        return []
+    inside = {report.parent.resolve() for report in seed.rglob("import-report.json")}
+    out = out_dir.resolve()
+    if out.is_relative_to(seed.resolve()):
+        inside.add(out)
+    if not inside:
+        return [seed]
+    from ..loader import yaml_files
+
+    return [path for path in yaml_files([seed])
+            if not any(path.resolve().is_relative_to(folder) for folder in inside)]
 
 
 def later_imports(out_dir: Path, source: str) -> list[Path]:
@@ -141,6 +159,11 @@ def run_import(source: str, path: str | os.PathLike, out_dir: str | os.PathLike 
     start = time.perf_counter()
     result = read_dataset(source, path, progress=progress)
     seconds["read"] = time.perf_counter() - start
+    if result.report.rows_read == 0 and not result.graph.statements:
+        from ..errors import InvalidDataError
+
+        kept = f"; the import in {out_dir} is kept as it was" if out_dir is not None else ""
+        raise InvalidDataError(f"{path}: no rows to import (an empty or header-only dataset){kept}")
 
     start = time.perf_counter()
     resolution = Resolver(reference, table).resolve(result.graph)

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..errors import InvalidDataError
 from ..model import Source
 from .common import (
     SNAPSHOT_DATE,
@@ -140,14 +141,15 @@ class _Devices:
                               "qualcomm", QUALCOMM_URL, SNAPSHOT_DATE, "en"))
         self.organization("Qualcomm", display)
         data, problems = read_yaml(path, display)
-        if data is None or not isinstance(data, dict):
-            report.rows_read += 1
-            report.skip(display, "unreadable YAML file", "; ".join(map(str, problems)) or "not a mapping")
-            return
+        # A file that is not the device list (or cannot be read) is refused, as the CSV importers
+        # refuse a table without their columns: an empty import must not replace a good one.
+        if data is None:
+            raise InvalidDataError(f"cannot read {display}: {problems[0].message if problems else 'empty file'}")
+        if not isinstance(data, dict) or not _mapping(data.get("devices")):
+            raise InvalidDataError(f"{display}: not the expected dataset (no 'devices' mapping of device names; "
+                                   f"expected Qualcomm AI Hub's {QUALCOMM_FILE})")
         chipsets = _mapping(data.get("chipsets"))
         devices = _mapping(data.get("devices"))
-        if not devices:
-            report.warn(display, "no 'devices' mapping")
         chip_ids: dict[str, str] = {}
         for key, info in chipsets.items():
             line = chipsets.line_of(key) if isinstance(chipsets, LineDict) else 0
