@@ -4,7 +4,6 @@ twice."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
