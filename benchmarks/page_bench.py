@@ -1,8 +1,12 @@
 """Page size and time-to-interactive in headless Chromium: graphkit's page vs pyvis's own output.
 
-    python benchmarks/page_bench.py                 # seed graph and 5,000 nodes / 15,000 relationships
-    python benchmarks/page_bench.py --sizes 1000x3000 --repeat 5
-    python benchmarks/page_bench.py --screenshot docs/page.png    # also refresh the docs screenshot
+    python benchmarks/page_bench.py                 # seed, merged graph, 5,000 nodes / 15,000 relationships
+    python benchmarks/page_bench.py --sizes 1000x3000 --repeat 5 --no-merged
+    python benchmarks/page_bench.py --screenshot docs/page.png    # also refresh the docs screenshots
+                                                                  # (page.png, page-overview.png, page-expanded.png)
+
+The merged graph is seed_data plus every dataset in ../shared/datasets, imported into a
+temporary folder as `graphkit import all` does (about 25 s before the first page).
 
 Measured per page (median of --repeat loads, network cut off, Debian's /usr/bin/chromium):
 - render: Python time to build the HTML (selection, layout, pyvis, JSON);
@@ -78,11 +82,24 @@ _SELECT = """async (id) => {
 }""".replace("FRAMES", _FRAMES)
 
 
-def _graphs(sizes: list[str]):
+def merged_graph(tmp: Path):
+    """seed_data + every shared dataset, imported as `graphkit import all` does."""
+    from graphkit import api
+    from graphkit.importers import import_all
+
+    datasets = ROOT.parent / "shared" / "datasets"
+    outcomes = import_all(datasets, tmp / "imports", reference_paths=[ROOT / "seed_data"],
+                          aliases=ROOT / "resolution" / "aliases.yaml")
+    return api.load([ROOT / "seed_data"] + [o.out_dir for o in outcomes])
+
+
+def _graphs(sizes: list[str], merged: bool, tmp: Path):
     from graphkit import api
     from graphkit.synthetic import generate
 
     yield "seed", api.load(ROOT / "seed_data")
+    if merged:
+        yield "merged", merged_graph(tmp)
     for size in sizes:
         entities, statements = (int(x) for x in size.lower().split("x"))
         yield f"synthetic {entities:,}/{statements:,}", generate(entities, statements)
@@ -150,10 +167,11 @@ def _wait(page, expression: str) -> None:
 
 def _interactions(page) -> dict:
     middle = page.evaluate("window.graphkit.data.entities[Math.floor(window.graphkit.data.entities.length / 2)]")
-    timings = {"search": page.evaluate(_SEARCH, middle["name"])}
+    timings = {"search": page.evaluate(_SEARCH, middle["id"])}
     page.keyboard.press("Escape")
     timings["filter"] = page.evaluate(_FILTER)
     timings["select"] = page.evaluate(_SELECT, middle["id"])
+    timings["drawn"] = page.evaluate("window.graphkit.nodes.length")
     return timings
 
 
@@ -166,13 +184,51 @@ def _screenshot(browser, seed_page: Path, out: Path) -> None:
     _wait(page, "window.graphkit && window.graphkit.ready")
     page.fill("#gk-search", "Apple")
     page.press("#gk-search", "Enter")
-    page.wait_for_timeout(600)
+    _wait(page, "window.graphkit.focused === 'apple' && !window.graphkit.animating")
     page.locator("#gk-panel-body button.gk-link", has_text="partners with Alibaba").click()
+    _wait(page, "!window.graphkit.animating")
     page.evaluate("window.graphkit.network.fit({animation: false})")
-    page.wait_for_timeout(400)
+    _settle(page)
     out.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out))
     context.close()
+
+
+def _merged_screenshots(browser, page_path: Path, out_dir: Path) -> None:
+    """The docs pictures of the merged graph: its overview (zoomed once on its centre, as a
+    reader would) and the neighbourhood of Llama 3.1-8B found by search, with the group of its
+    46 fine-tunes opened."""
+    context = browser.new_context(viewport={"width": 1500, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(page_path.resolve().as_uri())
+    _wait(page, "window.graphkit && window.graphkit.ready")
+    page.evaluate("""() => { const net = window.graphkit.network;
+        const p = net.getPositions(['apple', 'alibaba', 'google', 'samsung']);
+        const xs = Object.values(p).map(q => q.x), ys = Object.values(p).map(q => q.y);
+        net.moveTo({position: {x: (Math.min(...xs) + Math.max(...xs)) / 2, y: (Math.min(...ys) + Math.max(...ys)) / 2},
+                    scale: net.getScale() * 1.7}); }""")
+    _settle(page)
+    page.screenshot(path=str(out_dir / "page-overview.png"))
+    page.fill("#gk-search", "Llama 3.1-8B")
+    page.press("#gk-search", "Enter")
+    _wait(page, "window.graphkit.focused === 'llama-3.1-8b' && !window.graphkit.animating && !window.graphkit.busy")
+    page.evaluate("window.graphkit.openCluster('cluster:in:fine-tuned-from:llama-3.1-8b').then(() => null)")
+    _wait(page, "!window.graphkit.busy")
+    page.evaluate("""() => { const g = window.graphkit; g.focusEntity('llama-3.1-8b');
+        g.network.moveTo({position: g.network.getPositions(['llama-3.1-8b'])['llama-3.1-8b'], scale: 1.0}); }""")
+    _wait(page, "window.graphkit.focused === 'llama-3.1-8b' && !window.graphkit.animating")
+    page.evaluate("""() => { const g = window.graphkit;
+        g.network.moveTo({position: g.network.getPositions(['llama-3.1-8b'])['llama-3.1-8b'], scale: 1.0}); }""")
+    _settle(page)
+    page.screenshot(path=str(out_dir / "page-expanded.png"))
+    context.close()
+
+
+def _settle(page) -> None:
+    drawn = page.evaluate("window.graphkit.drawn")
+    page.evaluate("window.graphkit.network.redraw()")
+    _wait(page, f"window.graphkit.drawn > {drawn} && !window.graphkit.busy")
 
 
 def main() -> None:
@@ -180,6 +236,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", default=["5000x15000"], help="synthetic graphs ENTITIESxRELATIONSHIPS")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip pyvis's pages")
+    parser.add_argument("--no-merged", action="store_true", help="skip the merged graph (seed + shared datasets)")
     parser.add_argument("--screenshot", type=Path, help="write a screenshot of the seed page here")
     args = parser.parse_args()
 
@@ -190,7 +247,8 @@ def main() -> None:
     from graphkit.page import write_page
 
     table = Table(title=f"graph page in headless Chromium (median of {args.repeat} loads; ms)")
-    for column in ("graph", "page", "render (s)", "size", "ready", "search", "filter", "select", "blocked requests"):
+    for column in ("graph", "page", "render (s)", "size", "ready", "search", "filter", "select", "drawn",
+                   "blocked requests"):
         table.add_column(column, justify="left" if column in ("graph", "page") else "right")
 
     def ms(values):
@@ -202,7 +260,7 @@ def main() -> None:
         tmp = Path(tmp)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for name, graph in _graphs(args.sizes):
+            for name, graph in _graphs(args.sizes, not args.no_merged, tmp):
                 pages = []
                 path = tmp / f"graphkit-{len(graph.entities)}.html"
                 start = time.perf_counter()
@@ -210,7 +268,9 @@ def main() -> None:
                 pages.append(("graphkit", "graphkit", path, time.perf_counter() - start))
                 if name == "seed" and args.screenshot:
                     _screenshot(browser, path, args.screenshot)
-                if not args.no_baseline:
+                if name == "merged" and args.screenshot:
+                    _merged_screenshots(browser, path, args.screenshot.parent)
+                if not args.no_baseline and name != "merged":  # pyvis's page of 21,000 nodes never gets ready
                     import os
 
                     cwd = os.getcwd()
@@ -229,6 +289,7 @@ def main() -> None:
                     table.add_row(name, label, f"{seconds:.2f}", f"{page_path.stat().st_size / 1e6:.2f} MB",
                                   ms([r["ready"] for r in runs]),
                                   *(ms([r.get(k) for r in runs]) if kind == "graphkit" else "-" for k in ("search", "filter", "select")),
+                                  str(runs[0].get("drawn", "-")),
                                   str(max(r["blocked"] for r in runs)))
         finally:
             browser.close()

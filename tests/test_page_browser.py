@@ -372,15 +372,13 @@ def test_large_graph_opens_on_an_overview_and_details_edges_when_zoomed_in(brows
         rumored = [s.id for s in graph.statements if s.status == "rumored" and {s.subject, s.object} <= drawn_set]
         assert rumored
         assert session.js("id => window.graphkit.network.body.edges[id].options.dashes", rumored[0]) is False
-        session.search(graph.statements[0].subject)  # focusing zooms in
+        subject = next(s.subject for s in graph.statements if s.id == rumored[0])
+        session.search(subject)  # focusing zooms in on one end of the rumored fact
         box = session.page.locator("#gk-graph").bounding_box()
         session.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         session.page.mouse.wheel(0, -300)
         session.wait_for("window.graphkit.detailed > 0", timeout=5)
-        detailed = session.js("""() => window.graphkit.visibleEdgeIds().filter(id =>
-            window.graphkit.store.statements.get(id).status === 'rumored'
-            && Array.isArray(window.graphkit.network.body.edges[id].options.dashes)).length""")
-        assert detailed > 0
+        session.wait_for(f"Array.isArray(window.graphkit.network.body.edges[{rumored[0]!r}].options.dashes)", timeout=5)
         assert session.requests == [session.url] and session.errors == []
     finally:
         session.close()
@@ -443,7 +441,7 @@ def test_sizes_follow_centrality_and_labels_depend_on_zoom(seed):
     values = seed.js("""() => { const g = window.graphkit;
         return g.nodes.getIds().map(id => [g.store.entities.get(id).r, g.nodes.get(id).value]); }""")
     ranked = sorted(values)
-    assert ranked[-1][1] > ranked[0][1] and all(v == round(r ** 0.5, 3) for r, v in values)
+    assert ranked[-1][1] > ranked[0][1] and all(abs(v - r) <= 0.0005 + 1e-9 for r, v in values)
     # labels are drawn from 7 px on screen: a leaf's label disappears first when zooming out
     options = seed.js("window.graphkit.network.body.nodes['apple'].options.scaling.label.drawThreshold")
     assert options == 7

@@ -79,10 +79,16 @@ def _view(session):
         return ids.map(id => [id, Math.round(p[id].x), Math.round(p[id].y)]); }""")
 
 
-def test_merged_page_is_small_ready_fast_and_draws_an_overview(session, merged):
+def test_merged_page_is_small_ready_fast_and_draws_an_overview(browser, session, merged):  # noqa: F811
     graph, page = merged
     assert page.stat().st_size <= MAX_FILE_BYTES
-    assert session.js("window.graphkit.readyAt") < READY_MS
+    # the median of three loads (the machine running the tests may be busy)
+    ready = [session.js("window.graphkit.readyAt")]
+    for _ in range(2):
+        again = Session(browser, page)
+        ready.append(again.js("window.graphkit.readyAt"))
+        again.close()
+    assert sorted(ready)[1] < READY_MS, ready
     assert session.requests == [session.url] and session.errors == []
     drawn = session.js("window.graphkit.drawnEntityIds()")
     clusters = session.js("window.graphkit.clusters()")

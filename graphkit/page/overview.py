@@ -22,6 +22,8 @@ OVERVIEW_LIMIT = 400
 OVERVIEW_SIZE = 150
 #: The most nodes (entities and clusters) the overview draws.
 OVERVIEW_BUDGET = 480
+#: Rank at which an entity's size score is half the first one's.
+RANK_SCALE = 20
 #: A group of at most this many neighbours is drawn directly; a larger one becomes a cluster.
 SMALL_GROUP = 2
 #: Colours of communities, largest community first; the rest share the last colour.
@@ -41,7 +43,8 @@ def _pagerank(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, float
 
 
 def centrality(entity_ids: list[str], statements) -> tuple[dict[str, float], list[str]]:
-    """(score in 0..1 by PageRank over every fact, entities ranked curated-first)."""
+    """(score in 0..1 by rank, entities ranked curated-first: by PageRank over the curated facts,
+    then by PageRank over every fact)."""
     ids = sorted(entity_ids)
     all_edges = sorted({tuple(sorted((s.subject, s.object))) for s in statements if s.subject != s.object})
     curated_edges = sorted({tuple(sorted((s.subject, s.object))) for s in statements
@@ -51,8 +54,12 @@ def centrality(entity_ids: list[str], statements) -> tuple[dict[str, float], lis
     curated = _pagerank(curated_nodes, curated_edges) if curated_nodes else {}
     top = max(overall.values(), default=0.0) or 1.0
     # Rounded to 4 significant digits: stable across platforms, and all the page needs.
-    score = {n: float(f"{overall[n] / top:.4g}") for n in ids}
-    ranked = sorted(ids, key=lambda n: (-round(curated.get(n, 0.0), 9), -score[n], n))
+    pagerank = {n: float(f"{overall[n] / top:.4g}") for n in ids}
+    ranked = sorted(ids, key=lambda n: (-round(curated.get(n, 0.0), 9), -pagerank[n], n))
+    # The score the page sizes and labels by follows the rank (1 for the first, 0.5 for the
+    # 21st, 0.1 for the 181st...), so that the curated entities the overview opens on are as
+    # visible as the imported hubs with many more (imported) links.
+    score = {n: float(f"{1 / (1 + i / RANK_SCALE):.4g}") for i, n in enumerate(ranked)}
     return score, ranked
 
 

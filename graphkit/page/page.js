@@ -223,7 +223,7 @@
     return cl.direction === "out" ? entityName(cl.hub) + " " + relationName(cl.relation) + " " + n
       : n + " " + relationName(cl.relation) + " " + entityName(cl.hub);
   }
-  function clusterValue(n) { return Math.round(Math.min(1, 0.1 + Math.log10(Math.max(n, 1)) / 4) * 1000) / 1000; }
+  function clusterValue(n) { return Math.round(Math.min(0.6, 0.05 + Math.log10(Math.max(n, 1)) / 6) * 1000) / 1000; }
 
   // ------------------------------------------------------------------ tooltips (plain text)
   function nodeTitle(id) {
@@ -304,7 +304,7 @@
     var e = store.entities.get(id);
     var c = classByKey.get(e.type);
     var node = { id: id, label: entityName(id), title: nodeTitle(id), shape: c ? c.shape : "dot",
-      color: nodeColor(entityColour(e)), value: Math.round(Math.sqrt(e.r || 0) * 1000) / 1000, x: x, y: y };
+      color: nodeColor(entityColour(e)), value: Math.round((e.r || 0) * 1000) / 1000, x: x, y: y };
     return node;
   }
   function clusterNode(cl) {
@@ -427,7 +427,7 @@
       // positions through the DataSet: network.moveNode() redraws once per node, later
       if (moveNodes.length) nodes.update(moveNodes.map(function (m) { return { id: m[0], x: m[1], y: m[2] }; }));
     });
-    applyFilters();
+    if (network) applyFilters();  // the first sync fills the DataSets before the network exists
   }
   // Record where the drawn nodes are now (the reader may have dragged some).
   function capture() {
@@ -703,7 +703,9 @@
   var options = DATA.vis.options;
   options.edges.font.size = state.edgeLabels ? 10 : 0;  // labels are switched globally (cheap)
   var container = document.getElementById("gk-graph");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  var network = null;
+  sync();  // the initial view, in the DataSets before vis-network sees them (one stabilization)
+  network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   api.network = network;
   marks.network = performance.now() - T0;
 
@@ -1430,7 +1432,7 @@
   });
 
   // ------------------------------------------------------------------ start
-  sync();
+  applyFilters();
   marks.synced = performance.now() - T0;
   applyLanguage();
   marks.language = performance.now() - T0;
@@ -1441,13 +1443,13 @@
   api.historyAt = 0;
   updateHistoryButtons();
   if (META.physics && nodes.length) {
-    // Small graphs: vis-network's physics settles the precomputed layout, then stops by itself
-    // ("stabilized") and wakes up when a node is dragged. Ready once it has come to rest.
+    // Small graphs: vis-network's physics settles the precomputed layout (its stabilization
+    // iterations run before the first drawing), then keeps easing until it stops by itself and
+    // wakes up when a node is dragged. Ready at the first drawing after the iterations.
     network.once("stabilizationIterationsDone", function () {
-      network.once("stabilized", markReady);
-      setTimeout(markReady, 2000);  // never wait for a simulation that keeps creeping
+      network.once("afterDrawing", markReady);
+      setTimeout(markReady, 2000);  // never wait for a drawing that does not come
     });
-    network.stabilize(options.physics.stabilization.iterations);
   } else {
     fitPositions();
     network.once("afterDrawing", markReady);

@@ -40,7 +40,7 @@ EDGE_LABEL_LIMIT = 400
 #: Above this many entities the force layout would take long for little gain: use "circle".
 FORCE_LAYOUT_LIMIT = 10_000
 #: An overview's layout is drawn this much tighter than a whole graph's.
-OVERVIEW_SCALE = 0.6
+OVERVIEW_SCALE = 1.0
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -296,7 +296,7 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, clusters, scor
     options["nodes"] = {"font": {"size": 13, "face": "system-ui, sans-serif", "color": "#111827",
                                  "strokeWidth": 3, "strokeColor": "#ffffff"},
                         "borderWidth": 1.5, "borderWidthSelected": 3,
-                        "scaling": {"min": 8, "max": 44, "label": {"enabled": True, "min": 11, "max": 38,
+                        "scaling": {"min": 8, "max": 44, "label": {"enabled": True, "min": 11, "max": 56,
                                                                   "maxVisible": 26, "drawThreshold": 7}}}
     # Relation labels only when zoomed in (10 px labels drawn from 9 px on screen).
     options["edges"]["scaling"] = {"label": {"enabled": False, "drawThreshold": 9}}
@@ -308,14 +308,13 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, clusters, scor
 
 
 def node_value(score: float) -> float:
-    """The size value of an entity node: the square root of its centrality score (0..1), so
-    that the middle ranks stay distinguishable from the leaves."""
-    return round(math.sqrt(score), 3)
+    """The size value of an entity node: its centrality score (0..1, see overview.centrality)."""
+    return round(score, 3)
 
 
 def cluster_value(count: int) -> float:
     """The size value of a cluster node: grows with the log of its member count."""
-    return round(min(1.0, 0.1 + math.log10(max(count, 1)) / 4), 3)
+    return round(min(0.6, 0.05 + math.log10(max(count, 1)) / 6), 3)
 
 
 def _csp(*scripts: str) -> str:

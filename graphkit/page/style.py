@@ -67,6 +67,7 @@ def status_style(key: str) -> dict:
 #: ontology and fall back to English where a language has none.
 UI_TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "fonts_note": "Chinese labels need a Chinese font on this computer (such as Noto Sans CJK); without one they show as boxes.",
         "title": "graphkit · AI industry knowledge graph", "back": "Back", "forward": "Forward",
         "colour_by": "Colour", "colour_class": "by class", "colour_community": "by community",
         "communities": "Communities", "community_of": "around {name}", "other_communities": "smaller communities",
@@ -92,6 +93,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "loading": "Loading the graph…", "selection": "Selection", "symmetric": "symmetric",
     },
     "fr": {
+        "fonts_note": "Les libellés chinois demandent une police chinoise sur cet ordinateur (par exemple Noto Sans CJK) ; sans elle, ils s'affichent en carrés.",
         "title": "graphkit · graphe de connaissances de l'industrie de l'IA", "back": "Retour", "forward": "Suivant",
         "colour_by": "Couleur", "colour_class": "par classe", "colour_community": "par communauté",
         "communities": "Communautés", "community_of": "autour de {name}", "other_communities": "petites communautés",
@@ -118,6 +120,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "loading": "Chargement du graphe…", "selection": "Sélection", "symmetric": "symétrique",
     },
     "zh": {
+        "fonts_note": "中文标签需要本机安装中文字体（如 Noto Sans CJK），否则会显示为方框。",
         "title": "graphkit · 人工智能产业知识图谱", "back": "后退", "forward": "前进",
         "colour_by": "颜色", "colour_class": "按类别", "colour_community": "按社区",
         "communities": "社区", "community_of": "{name} 周边", "other_communities": "较小的社区",
