@@ -122,7 +122,7 @@ def overview(ranked: list[str], statements, *, size: int = OVERVIEW_SIZE, budget
             room -= len(new)
         elif new:
             big.append(key)
-    clusters = []
+    clusters: list[tuple[str, str, str, int]] = []
     for hub, relation, direction in sorted(big, key=lambda k: (order[k[0]], k[1], k[2])):
         members = groups[(hub, relation, direction)] - drawn_set
         if members and len(drawn) + len(clusters) < budget:
