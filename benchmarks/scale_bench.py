@@ -36,7 +36,7 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # Linux: KiB
 
 
-def run_size(size: float) -> dict:
+def run_size(size: float, turtle: bool = True) -> dict:
     """One size, in this process."""
     from graphkit.exports import write_turtle
     from graphkit.ontology import load_ontology
@@ -62,11 +62,12 @@ def run_size(size: float) -> dict:
             handle.write(dumps(file_document("synthetic", graph.entities.values(), graph.sources.values(),
                                              graph.statements)))
         out["model_write_s"] = round(time.perf_counter() - start, 1)
-        start = time.perf_counter()
-        with open(tmp / "graph.ttl", "wb") as handle:
-            write_turtle(graph, handle, DEFAULT_BASE_IRI, ontology)
-        out["turtle_s"] = round(time.perf_counter() - start, 1)
-        out["turtle_mb"] = round((tmp / "graph.ttl").stat().st_size / 1e6, 1)
+        if turtle:
+            start = time.perf_counter()
+            with open(tmp / "graph.ttl", "wb") as handle:
+                write_turtle(graph, handle, DEFAULT_BASE_IRI, ontology)
+            out["turtle_s"] = round(time.perf_counter() - start, 1)
+            out["turtle_mb"] = round((tmp / "graph.ttl").stat().st_size / 1e6, 1)
     out["peak_rss_gb"] = round(peak_rss_gb(), 2)
     out["gb_per_million_triples"] = round(out["peak_rss_gb"] / (out["triples"] / 1e6), 3)
     return out
@@ -121,16 +122,18 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", type=float, default=[1, 10])
     parser.add_argument("--compare", type=int, metavar="TRIPLES", help="side-by-side run at this many triples")
     parser.add_argument("--no-rdflib", action="store_true")
+    parser.add_argument("--no-turtle", action="store_true", help="skip the Turtle export (long at 100x)")
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)  # internal: one size in this process
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_size(args.one)))
+        print(json.dumps(run_size(args.one, not args.no_turtle)))
         return
     if args.compare:
         print(json.dumps(compare(args.compare, not args.no_rdflib)))
         return
     for size in args.sizes:
-        run = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
+        run = subprocess.run([sys.executable, __file__, "--one", str(size), *(["--no-turtle"] if args.no_turtle else [])],
+                             capture_output=True, text=True)
         if run.returncode != 0:
             print(json.dumps({"size": size, "error": run.stderr.strip().splitlines()[-1:]}))
             continue
