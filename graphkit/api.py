@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -45,18 +44,44 @@ def check(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, *, shacl: boo
     return graph
 
 
-@dataclass
 class BuildResult:
-    graph: KnowledgeGraph
-    rdf: Graph  # rdflib.Graph on the Oxigraph store
-    files: list[Path]
-    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
-    unchanged: list[Path] = field(default_factory=list)  # exports already up to date (not rewritten)
-    store: object = None  # the compiled store (graphkit.store.CompiledStore) when the data is YAML
+    """What `build` did: the model, its RDF (an rdflib Graph on the Oxigraph store), the files it
+    wrote, the exports already up to date and the seconds per step. From a compiled store, the
+    model and the RDF view are only loaded when asked for (a no-change build needs neither)."""
+
+    def __init__(self, graph: KnowledgeGraph | None, rdf: Graph | None, files: list[Path],
+                 timings: dict[str, float] | None = None, unchanged: list[Path] | None = None, store=None):
+        self._graph = graph
+        self._rdf = rdf
+        self.files = files
+        self.timings = timings if timings is not None else {}  # step -> seconds
+        self.unchanged = unchanged if unchanged is not None else []  # exports already up to date
+        self.store = store  # the compiled store (graphkit.store.CompiledStore) when the data is YAML
+
+    @property
+    def graph(self) -> KnowledgeGraph:
+        if self._graph is None and self.store is not None:
+            self._graph = self.store.model()
+        return self._graph
+
+    @property
+    def rdf(self) -> Graph:
+        if self._rdf is None and self.store is not None:
+            self._rdf = self.store.rdf_graph()
+        return self._rdf
 
     @property
     def triple_count(self) -> int:
-        return len(self.rdf)
+        return self.store.triple_count if self.store is not None else len(self.rdf)
+
+    def summary(self) -> dict[str, int]:
+        """Entities, sources and statements (from the store's manifest when there is one)."""
+        if self.store is not None:
+            return dict(self.store.manifest["counts"])
+        return self.graph.summary()
+
+    def __repr__(self) -> str:
+        return f"<BuildResult {self.summary()} files={len(self.files)} unchanged={len(self.unchanged)}>"
 
 
 BuildWriter = Callable[[KnowledgeGraph, Path, str], list[Path]]
@@ -100,9 +125,9 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
         if out_dir is not None:
             with staged_output(out_dir) as stage:  # all outputs published together, or none
                 written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS,
-                                                         extras=build_writers() if extras else [], timings=timings,
+                                                         extras=build_writers if extras else [], timings=timings,
                                                          on_step=step, stage=stage)
-        return BuildResult(store.model(), store.rdf_graph(), written, timings, unchanged, store)
+        return BuildResult(None, None, written, timings, unchanged, store)
 
     def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         start = time.perf_counter()

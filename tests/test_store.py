@@ -266,3 +266,19 @@ def test_cli_commands_use_the_store(data, tmp_path):
                          env=ENV, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Acme Renamed" in run.stdout
+
+
+def test_a_no_change_build_loads_nothing_it_does_not_need(data, tmp_path):
+    from graphkit import api
+
+    out = tmp_path / "out"
+    api.build([data], out, shacl=False)
+    code = ("import sys; from graphkit import api; r = api.build(sys.argv[1:2], sys.argv[2], shacl=False); "
+            "print(len(r.files), r.summary()['entities'], "
+            "sorted(m for m in ('rdflib', 'networkx', 'yaml', 'graphkit.page') if m in sys.modules))")
+    run = subprocess.run([PYTHON, "-c", code, str(data), str(out)], env=ENV, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    written, entities, loaded = run.stdout.split(" ", 2)
+    assert written == "0" and int(entities) > 0
+    assert loaded.strip() == "[]"  # no YAML parser, no rdflib, no networkx, no page code

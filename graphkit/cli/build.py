@@ -34,7 +34,7 @@ def build(data, more_data, out_dir, base_iri, no_shacl, quiet):
                            on_step=on_step, cache_dir=store_dir())
     if quiet:
         return
-    summary = result.graph.summary()
+    summary = result.summary()
     click.echo(f"{summary['entities']} entities, {summary['statements']} statements, "
                f"{summary['sources']} sources, {result.triple_count} triples "
                f"in {time.perf_counter() - start:.2f} s")

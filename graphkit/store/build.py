@@ -123,7 +123,12 @@ def compile_store(location: StoreLocation, ontology_hash: str, step: Step) -> No
     ontology = load_ontology()
 
     def parse(path: Path, display: str, ontology_) -> FileItems:
-        entry = by_path[str(Path(path).absolute())]
+        entry = by_path.get(str(Path(path).absolute()))
+        if entry is None:  # a file the loader lists and the store does not: parse it, cache nothing
+            items = parse_file(path, display, ontology_)
+            cache.parsed.append(display)
+            documents.append(file_document(display, items.entities, items.sources, items.statements))
+            return items
         document = cache.get(entry["sha256"], display) if entry["sha256"] else None
         if document is None:
             items = parse_file(path, display, ontology_)

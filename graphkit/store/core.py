@@ -78,9 +78,24 @@ def is_storable(paths: Sequence[str | os.PathLike]) -> bool:
 
 
 def _display(path: Path) -> str:
-    from ..loader import _display_path
+    """The file name the loader shows in messages (graphkit.loader._display_path, without
+    importing the loader and its YAML parser on the fast path)."""
+    try:
+        relative = os.path.relpath(path, os.getcwd())
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
 
-    return _display_path(path, None)
+
+def _yaml_files(paths: Sequence[Path]) -> list[Path]:
+    """The YAML files the loader reads (graphkit.loader.yaml_files; same order)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
+        else:
+            files.append(p)
+    return files
 
 
 class StaleStore(Exception):
@@ -251,12 +266,10 @@ class StoreLocation:
 
     # ---------------------------------------------------------------- freshness
     def input_files(self) -> list[Path]:
-        from ..loader import yaml_files
-
         missing = [p for p in self.paths if not p.exists()]
         if missing:
             raise GraphkitError("no such file or directory: " + ", ".join(map(str, missing)))
-        return yaml_files(self.paths)
+        return _yaml_files(self.paths)
 
     def current(self) -> tuple[Path, dict]:
         """The published generation and its manifest; StaleStore if there is none or it is damaged."""

@@ -30,11 +30,12 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequen
     from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
     from ..ontology import ontology_dir
 
-    graph, base_iri, ontology = store.model(), store.base_iri, store.ontology()
+    base_iri = store.base_iri
     streamed = {"turtle": write_turtle, "ntriples": write_ntriples}
 
     def data_writer(fmt: str):
         def write(out_dir: Path) -> list[Path]:
+            graph, ontology = store.model(), store.ontology()  # loaded only when something is written
             if fmt in streamed:
                 return [atomic_write(out_dir / FILE_NAMES[fmt], lambda h: streamed[fmt](graph, h, base_iri, ontology))]
             return [atomic_write(out_dir / FILE_NAMES[fmt], serialize(graph, fmt, base_iri, ontology))]
@@ -46,9 +47,9 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequen
 
     outputs: list[tuple[str, str, Callable]] = [(fmt, store.digest, data_writer(fmt)) for fmt in formats]
     outputs.append(("vocabulary", store.manifest["ontology"], vocabulary))
-    for writer in extras:
-            name = f"{getattr(writer, '__module__', '')}.{getattr(writer, '__qualname__', 'extra')}"
-            outputs.append((name, store.digest, lambda out_dir, w=writer: list(w(graph, out_dir, base_iri))))
+    for writer in (extras() if callable(extras) else extras):
+        name = f"extra:{getattr(writer, '__module__', '')}.{getattr(writer, '__qualname__', 'extra')}"
+        outputs.append((name, store.digest, lambda out_dir, w=writer: list(w(store.model(), out_dir, base_iri))))
     return outputs
 
 
@@ -77,11 +78,21 @@ def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, format
     folder = record.setdefault(str(out_dir.absolute()), {})
     written: list[Path] = []
     unchanged: list[Path] = []
-    for name, key, write in store_outputs(store, formats, extras):
+
+    def fresh(name: str, key: str) -> bool:
         previous = folder.get(name)
-        if (previous and previous.get("digest") == key
-                and all(_stat(Path(p)) == s for p, s in previous.get("files", {}).items())):
-            unchanged.extend(Path(p) for p in previous["files"])
+        return bool(previous and previous.get("digest") == key
+                    and all(_stat(Path(p)) == s for p, s in previous.get("files", {}).items()))
+
+    if callable(extras):
+        names = folder.get("extras", {}).get(store.digest)
+        if names is not None and all(fresh(name, store.digest) for name in names):
+            for name in names:
+                unchanged.extend(Path(p) for p in folder[name]["files"])
+            extras = ()  # all up to date: the writers' modules are not even imported
+    for name, key, write in store_outputs(store, formats, extras):
+        if fresh(name, key):
+            unchanged.extend(Path(p) for p in folder[name]["files"])
             continue
         if on_step is not None:
             on_step(name.rsplit(".", 1)[-1])
@@ -94,5 +105,9 @@ def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, format
         # a published file is the staged one (renamed or linked): same size and time
         folder[name] = {"digest": key, "files": {str(p.absolute()): _stat(s) for p, s in zip(paths, staged,
                                                                                               strict=True)}}
+        write_json_atomic(record_path, record, fsync=False)
+    extra_names = [name for name in folder if name.startswith("extra:") and folder[name].get("digest") == store.digest]
+    if extra_names and extras != ():
+        folder["extras"] = {store.digest: sorted(extra_names)}
         write_json_atomic(record_path, record, fsync=False)
     return written, unchanged
