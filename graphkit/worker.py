@@ -332,12 +332,21 @@ def graph_body(triples: Sequence, fmt: str, prefixes: Mapping[str, str] | None =
 # ---------------------------------------------------------------- the child process
 
 def _die_with_parent() -> None:
-    """Linux: the kernel kills the worker when its parent dies (no orphans after kill -9)."""
-    with contextlib.suppress(Exception):
-        import ctypes
+    """Exit when the parent process is gone (no orphan worker running a query after kill -9).
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    A thread polling the parent id, not Linux's PR_SET_PDEATHSIG: that signal fires when the
+    *thread* that started the worker ends, and servers start replacements from pool threads
+    that come and go. An idle worker also ends by itself: its socket to the parent closes.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="graphkit-worker-parent-watch", daemon=True).start()
 
 
 def _child_main(conn, opener: Callable[[], Any], memory_bytes: int | None) -> None:

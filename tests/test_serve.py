@@ -36,9 +36,9 @@ def one_line_error(response) -> str:
 
 # ---------------------------------------------------------------- real SPARQL clients
 
-def test_health(base, http):
+def test_health(base, http, seed_graph):
     health = http.get(base + "/health").json()
-    assert health["status"] == "ok" and health["entities"] == 50 and health["triples"] > 1000
+    assert health["status"] == "ok" and health["entities"] == len(seed_graph.entities) and health["triples"] > 1000
     assert health["cypher"] == "ready"
 
 

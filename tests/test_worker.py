@@ -199,3 +199,39 @@ def test_pool_busy_when_every_worker_is_taken(store_path):
         with pytest.raises(WorkersBusy, match="busy"):
             pool.sparql("ASK { ?s ?p ?o }")
         thread.join()
+
+
+def test_worker_ends_when_its_parent_is_killed_mid_query(store_path, tmp_path):
+    """No orphan: kill -9 the process that owns a worker running an endless query."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import os, signal, threading, time\n"
+        "from graphkit.worker import QueryWorker, StoreOpener\n"
+        f"w = QueryWorker(StoreOpener({store_path!r}))\n"
+        "w.sparql('ASK { ?s ?p ?o }')\n"
+        "print(w.pid, flush=True)\n"
+        f"threading.Thread(target=lambda: w.sparql({HOSTILE!r}, timeout=600)).start()\n"
+        "time.sleep(0.5)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n", encoding="utf-8")
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
+    owner = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    pid = int(owner.stdout.split()[0])
+    def running() -> bool:
+        try:
+            return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = running()
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "the worker outlived its parent"

@@ -241,6 +241,8 @@
   async function run() {
     setStatus("Running…");
     $("gk-run").disabled = true;
+    state.result = null;
+    $("gk-results").replaceChildren();  // never show the previous answer as this one's
     const started = performance.now();
     try {
       state.result = state.language === "sparql" ? await runSparql() : await runCypher();
