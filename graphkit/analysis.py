@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 
+from .asof import describe_dates, describe_history, has_ended
 from .errors import GraphkitError, show
 from .model import Entity, KnowledgeGraph
 
@@ -175,10 +176,16 @@ class Fact:
     status: str
     sources: list[dict]  # {id, title, url, publisher}
     note: str | None = None
+    since: str | None = None  # valid time
+    until: str | None = None
+    ended: bool = False  # `until` has passed: the fact no longer holds
+    dates: str = ""  # "since 2020-11", "until 2020-11 (ended)"
+    history: str = ""  # "reported 2025-02-11 (reuters) -> confirmed 2025-02-13 (bloomberg)"
 
     def as_dict(self) -> dict:
         return {"statement_id": self.statement_id, "subject": self.subject, "relation": self.relation,
-                "object": self.object, "status": self.status, "sources": self.sources, "note": self.note}
+                "object": self.object, "status": self.status, "sources": self.sources, "note": self.note,
+                "since": self.since, "until": self.until, "ended": self.ended, "history": self.history}
 
 
 @dataclass
@@ -208,7 +215,7 @@ def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> lis
     """Up to `limit` shortest paths between two entities (ids, names or aliases), in a stable order.
 
     The search ignores direction; each fact on the way is reported as stated (subject, relation,
-    object), with its status and sources. An empty list means the two are not connected.
+    object), with its status, sources, valid dates (an ended fact says so) and status history. An empty list means the two are not connected.
     """
     import networkx as nx
 
@@ -235,7 +242,9 @@ def paths(graph: KnowledgeGraph, start: str, end: str, *, limit: int = 1) -> lis
             for x, y in ((u, v), (v, u)):
                 for st in sorted(between.get((x, y), ()), key=lambda st: st.id):
                     facts.append(Fact(st.id, x, st.relation, y, st.status,
-                                      [_source_info(graph, s) for s in st.sources], st.note))
+                                      [_source_info(graph, s) for s in st.sources], st.note,
+                                      st.since, st.until, has_ended(st), describe_dates(st),
+                                      describe_history(st, graph.sources, graph.entities)))
             hops.append(Hop(u, v, facts))
         entities = [{"id": n, "name": graph.entities[n].name, "type": graph.entities[n].type} for n in nodes]
         result.append(Path(entities, hops))

@@ -25,6 +25,7 @@ from .model import (
     Location,
     Source,
     Statement,
+    StatusStep,
     annotation_fields,
     field_names,
     parse_partial_date,
@@ -45,6 +46,7 @@ SOURCE_KEYS = set(field_names(Source))
 QUALIFIER_KEYS = set(qualifier_fields()) | {"source"}
 RELATION_KEYS = {"fact", *STATEMENT_ENDS} | QUALIFIER_KEYS
 DEFAULT_KEYS = QUALIFIER_KEYS - set(annotation_fields(Statement))
+HISTORY_STEP_KEYS = set(field_names(StatusStep)) | {"source"}
 
 
 class LineDict(dict):
@@ -527,9 +529,15 @@ class _FileReader:
             subject = self.identifier(item, "subject")
             relation = self.text(item, "relation", required=True)
             obj = self.identifier(item, "object")
-        status = self.text(item, "status", required=True)
+        status = self.text(item, "status", required="history" not in item)
         if status is not None and not self.known(item, "status", status, self.ontology.statuses, "status"):
             status = None
+        history = self.history(item)
+        if history and "status" not in item:
+            status = history[-1].status  # the current status is the latest step
+        elif history and status is not None and history[-1].status != status:
+            self.problem(item.line_of("history"), f"the last step of 'history' is {history[-1].status}, "
+                                                  f"but 'status' is {status}: the latest step is the current status")
         rel_info = None
         if relation is not None:
             rel_info = self.ontology.relations.get(relation)
@@ -539,6 +547,7 @@ class _FileReader:
         if "source" in item and "sources" in item:
             self.problem(item.line_of("source"), "use either 'source' or 'sources', not both")
         sources = self.id_list(item, "sources") + self.id_list(item, "source")
+        sources += tuple(s for step in history for s in step.sources)  # a step's sources back the fact
         if not sources:
             self.problem(item.line, "a relation needs at least one source ('source' or 'sources')")
         since, until = self.date(item, "since"), self.date(item, "until")
@@ -553,7 +562,46 @@ class _FileReader:
                                                   tuple(sources), market))
             return None
         return Statement(subject, relation, obj, status, tuple(sorted(set(sources))), market, since, until,
-                         note, quote, symmetric=rel_info.symmetric, location=location)
+                         note, quote, symmetric=rel_info.symmetric, location=location, history=history)
+
+    def history(self, item: LineDict) -> tuple[StatusStep, ...]:
+        """A fact's `history:` steps ({status, date, source|sources}), checked: known statuses,
+        valid dates in order (oldest first), at least one source each. Unusable steps are left
+        out after their problem is reported."""
+        raw = item.get("history")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not raw:
+            self.problem(item.line_of("history"), "'history' must be a non-empty list of steps "
+                                                  "(status, date, source or sources)")
+            return ()
+        steps: list[StatusStep] = []
+        previous: tuple[str, int] | None = None
+        for entry in raw:
+            if not isinstance(entry, LineDict):
+                self.problem(getattr(raw, "line", item.line_of("history")),
+                             f"each step of 'history' must be a mapping, got {show(entry)}")
+                continue
+            self.unknown_keys(entry, HISTORY_STEP_KEYS, "a history step")
+            status = self.text(entry, "status", required=True)
+            if status is not None and not self.known(entry, "status", status, self.ontology.statuses, "status"):
+                status = None
+            date = self.date(entry, "date")
+            if date is None and "date" not in entry:
+                self.problem(entry.line, "missing 'date' in a history step")
+            if "source" in entry and "sources" in entry:
+                self.problem(entry.line_of("source"), "use either 'source' or 'sources', not both")
+            sources = self.id_list(entry, "sources") + self.id_list(entry, "source")
+            if not sources:
+                self.problem(entry.line, "a history step needs at least one source ('source' or 'sources')")
+            if date is not None:
+                if previous is not None and _date_key(date) < _date_key(previous[0]):
+                    self.problem(entry.line_of("date"), f"history steps must be in date order: {date} comes "
+                                                        f"after {previous[0]} (line {previous[1]})")
+                previous = (date, entry.line_of("date"))
+            if status is not None and date is not None and sources:
+                steps.append(StatusStep(status, date, tuple(sorted(set(sources)))))
+        return tuple(steps)
 
 
 @dataclass(frozen=True)

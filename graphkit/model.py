@@ -34,7 +34,7 @@ AttributeValue = str | int | float | bool
 LOCATION = "location"
 #: computed from the ontology when loaded (Statement.symmetric): content, but not written in YAML
 DERIVED = "derived"
-#: free text about one fact (note, quote): part of a statement, not of the `defaults` of a file
+#: belongs to one fact (note, quote, status history): never in the `defaults` of a file
 ANNOTATION = "annotation"
 #: the three fields a fact is written with, "subject relation object"
 STATEMENT_ENDS: tuple[str, ...] = ("subject", "relation", "object")
@@ -98,7 +98,7 @@ def written_value(value: Any) -> Any:
     if value is None or value == "" or value == () or value == {}:
         return None
     if isinstance(value, tuple):
-        return list(value)
+        return [written_fields(item) if isinstance(item, StatusStep) else item for item in value]
     if isinstance(value, dict):
         return dict(sorted(value.items()))
     return value
@@ -180,9 +180,25 @@ class Source:
     location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
 
 
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    """One step of a fact's certainty over time: from `date` on (reported time), per `sources`,
+    the fact had `status` (e.g. rumored 2025-02-11 per Reuters, confirmed 2025-02-13 per
+    Bloomberg). A statement's `history` lists its steps oldest first; the last is its status."""
+
+    status: str
+    date: str  # partial ISO date
+    sources: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Statement:
-    """One relation fact with its provenance and qualifiers."""
+    """One relation fact with its provenance and qualifiers.
+
+    Two times, kept apart (see graphkit.asof): `since`/`until` are *valid time*, when the fact
+    holds in the world (absent: it holds for as long as the graph knows of nothing else); the
+    dates of its sources and of its `history` steps are *reported time*, when it became known.
+    """
 
     subject: str
     relation: str  # ontology relation key, e.g. "partners-with"
@@ -197,6 +213,8 @@ class Statement:
     #: set from the ontology by the loader: a symmetric fact has one id whatever the direction
     symmetric: bool = field(default=False, compare=False, repr=False, metadata={"role": DERIVED})
     location: Location | None = field(default=None, compare=False, repr=False, metadata={"role": LOCATION})
+    #: how its certainty changed (oldest first); empty when only the current status is known
+    history: tuple[StatusStep, ...] = field(default=(), metadata={"role": ANNOTATION})
 
     @property
     def id(self) -> str:
@@ -207,6 +225,19 @@ class Statement:
         """The identity of the fact: what makes two statements the same."""
         ends = sorted((self.subject, self.object)) if self.symmetric else [self.subject, self.object]
         return (ends[0], self.relation, ends[1], self.market, self.since, self.until)
+
+
+    def reported_dates(self, sources: dict[str, Source]) -> list[str]:
+        """Every reported-time date of the fact, sorted: its dated sources and history steps."""
+        dates = {sources[s].date for s in self.sources if s in sources and sources[s].date}
+        dates.update(step.date for step in self.history)
+        return sorted(d for d in dates if d)
+
+    def first_reported(self, sources: dict[str, Source]) -> str | None:
+        """The earliest date the fact was certainly known. A partial date counts as its end (a
+        source of '2025-02' is known by the end of February), so '2025-02-11' < '2025-02'."""
+        dates = self.reported_dates(sources)
+        return min(dates, key=lambda d: (d + "-99-99")[:10]) if dates else None
 
 
 def statement_id(subject: str, relation: str, obj: str, market: str | None = None,

@@ -59,16 +59,30 @@ def source_properties(source: Source) -> dict[str, Any]:
     return written_fields(source)
 
 
-def statement_properties(statement: Statement, ontology: Ontology, statement_id: str | None = None
-                         ) -> dict[str, Any]:
+def statement_properties(statement: Statement, ontology: Ontology, statement_id: str | None = None, *,
+                         sources: dict[str, Source] | None = None) -> dict[str, Any]:
     """statement_id, relation, status, sources, the qualifiers that have a value, symmetric
-    (`statement_id`: the statement's id when the caller has it already; it is a hash)."""
+    (`statement_id`: the statement's id when the caller has it already; it is a hash); with
+    `sources` (the graph's), `first_reported`: the earliest date the fact was known.
+
+    The status history, when there is one, is three parallel lists (property values cannot be
+    nested): `history_statuses`, `history_dates` and `history_sources` (each step's source ids
+    separated by spaces), oldest first, e.g. ["rumored", "confirmed"], ["2025-02-11",
+    "2025-02-13"], ["reuters-...", "bloomberg-..."]."""
     props: dict[str, Any] = {"statement_id": statement_id or statement.id, "relation": statement.relation,
                              "status": statement.status, "sources": list(statement.sources)}
     for key in optional_fields(Statement):
         value = getattr(statement, key)
         if value is not None:
             props[key] = value
+    if statement.history:
+        props["history_statuses"] = [step.status for step in statement.history]
+        props["history_dates"] = [step.date for step in statement.history]
+        props["history_sources"] = [" ".join(step.sources) for step in statement.history]
+    if sources is not None:
+        first_reported = statement.first_reported(sources)
+        if first_reported:
+            props["first_reported"] = first_reported
     props["symmetric"] = ontology.relations[statement.relation].symmetric
     return props
 
@@ -106,7 +120,7 @@ def property_graph_rows(graph: KnowledgeGraph, ontology: Ontology | None = None,
             nodes.append(NodeRow(key, (SOURCE_LABEL,), props))
         rels = []
         for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
-            props = statement_properties(st, ontology, sid)
+            props = statement_properties(st, ontology, sid, sources=graph.sources)
             props.update(marker)
             rels.append(RelationshipRow(sid, types[st.relation], st.subject, st.object, props))
     finally:

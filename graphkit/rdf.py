@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .defaults import DEFAULT_BASE_IRI
 from .errors import GraphkitError, Problem, ValidationError
-from .model import Entity, KnowledgeGraph, Source, Statement, date_precision
+from .model import Entity, KnowledgeGraph, Source, Statement, StatusStep, date_precision
 from .ontology import GK, OWL, RDF, RDFS, SKOS, XSD, Ontology, load_ontology
 
 SCHEMA = "https://schema.org/"
@@ -74,6 +74,9 @@ _NOTE, _QUOTE = _iri(GK + "note"), _iri(GK + "quote")
 _COMMENT = _iri(RDFS + "comment")
 _DERIVED = _iri(PROV + "wasDerivedFrom")
 _START, _END = _iri(SCHEMA + "startDate"), _iri(SCHEMA + "endDate")
+# reported time: when a fact was first known, and the steps of its status history
+_FIRST_REPORTED, _HISTORY = _iri(GK + "firstReported"), _iri(GK + "statusHistory")
+_STATUS_CHANGE, _DATE = _iri(GK + "StatusChange"), _iri(DCTERMS + "date")
 
 _DATE_TYPES = {"year": XSD + "gYear", "month": XSD + "gYearMonth", "day": XSD + "date"}
 
@@ -190,6 +193,17 @@ def ntriples_lines(graph: KnowledgeGraph, base_iri: str = DEFAULT_BASE_IRI,
             yield f"{node} {_NOTE} {_lit(st.note)} ."
         if st.quote:
             yield f"{node} {_QUOTE} {_lit(st.quote)} ."
+        first_reported = st.first_reported(graph.sources)
+        if first_reported:
+            yield f"{node} {_FIRST_REPORTED} {date_literal(first_reported)} ."
+        for number, step in enumerate(st.history, 1):
+            step_node = f"<{statement_base}{sid}/history/{number}>"
+            yield f"{node} {_HISTORY} {step_node} ."
+            yield f"{step_node} {_TYPE} {_STATUS_CHANGE} ."
+            yield f"{step_node} {_STATUS} {status_node[step.status]} ."
+            yield f"{step_node} {_DATE} {date_literal(step.date)} ."
+            for source_id in step.sources:
+                yield f"{step_node} {_DERIVED} {source_node[source_id]} ."
 
 
 #: Bytes of N-Triples text handed to a parser at a time by LineStream.
@@ -356,11 +370,25 @@ def from_triples(triples: Iterable[ox.Triple], ontology: Ontology | None = None,
                                                    "subject or object"))
                 continue
             market = one(props, GK + "market")
+            history = []
+            for step_node in props.get(GK + "statusHistory", []):
+                step = by_subject.get(step_node.value, {})
+                step_status = ontology.status_by_iri.get(text(step, GK + "status") or "")
+                step_date = text(step, DCTERMS + "date")
+                if step_status is None or step_date is None:
+                    problems.append(Problem(origin, 0, f"status step <{step_node.value}> lacks a known status "
+                                                       "or a date"))
+                    continue
+                number = step_node.value.rsplit("/", 1)[-1]
+                history.append((int(number) if number.isdigit() else 0, StatusStep(
+                    step_status.key, step_date,
+                    tuple(sorted(_local(o.value) for o in step.get(PROV + "wasDerivedFrom", []))))))
             st = Statement(_local(subject.value), relation.key, _local(obj.value), status.key,
                            tuple(sorted(_local(o.value) for o in props.get(PROV + "wasDerivedFrom", []))),
                            _local(market.value) if market is not None else None,
                            text(props, SCHEMA + "startDate"), text(props, SCHEMA + "endDate"),
-                           text(props, GK + "note"), text(props, GK + "quote"), symmetric=relation.symmetric)
+                           text(props, GK + "note"), text(props, GK + "quote"), symmetric=relation.symmetric,
+                           history=tuple(step for _, step in sorted(history, key=lambda pair: pair[0])))
             if st.id != _local(iri):
                 problems.append(Problem(origin, 0, f"statement <{iri}> does not match its content "
                                                    f"(expected id {st.id}); was it edited by hand?"))

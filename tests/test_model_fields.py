@@ -24,6 +24,7 @@ from graphkit.model import (
     Location,
     Source,
     Statement,
+    StatusStep,
     annotation_fields,
     content_fields,
     field_names,
@@ -46,7 +47,9 @@ def full_graph() -> KnowledgeGraph:
                                    "en", ("older",), "Date not verified.", Location("a.yaml", 9))
     graph.sources["older"] = Source("older", "An older story")
     graph.statements.append(Statement("acme", "develops", "widget", "confirmed", ("news", "older"), "china",
-                                      "2025-01", "2026", "A note.", "A quote.", False, Location("a.yaml", 12)))
+                                      "2025-01", "2026", "A note.", "A quote.", False, Location("a.yaml", 12),
+                                      (StatusStep("rumored", "2024-12", ("older",)),
+                                       StatusStep("confirmed", "2025-01-02", ("news",)))))
     return graph
 
 
@@ -55,10 +58,11 @@ def test_loader_keys_are_the_model_fields():
         "id", "type", "name", "labels", "aliases", "wikidata", "description", "attributes"}
     assert loader.SOURCE_KEYS == set(field_names(Source)) == {
         "id", "title", "publisher", "url", "date", "language", "cites", "note"}
-    assert qualifier_fields() == ("status", "sources", "market", "since", "until", "note", "quote")
+    assert qualifier_fields() == ("status", "sources", "market", "since", "until", "note", "quote", "history")
     assert loader.RELATION_KEYS == {"fact", "subject", "relation", "object", "source", *qualifier_fields()}
-    assert loader.DEFAULT_KEYS == loader.QUALIFIER_KEYS - {"note", "quote"}
-    assert annotation_fields(Statement) == ("note", "quote")
+    assert loader.DEFAULT_KEYS == loader.QUALIFIER_KEYS - {"note", "quote", "history"}
+    assert annotation_fields(Statement) == ("note", "quote", "history")
+    assert loader.HISTORY_STEP_KEYS == {"status", "date", "sources", "source"}
 
 
 def test_field_roles():
@@ -87,7 +91,9 @@ def test_the_projection_carries_every_written_field():
     assert source_properties(source) == written_fields(source)
     assert set(source_properties(source)) == set(field_names(Source))
     props = statement_properties(graph.statements[0], ontology)
-    assert set(props) == {"statement_id", "relation", "symmetric", *qualifier_fields()}
+    # the history is projected as three parallel lists (property values cannot be nested)
+    history = {"history_statuses", "history_dates", "history_sources"}
+    assert set(props) == {"statement_id", "relation", "symmetric", *history, *qualifier_fields()} - {"history"}
     entity = entity_properties(graph.entities["acme"])
     assert {"aliases", "wikidata", "description", "name_fr", "employees"} <= set(entity)
 

@@ -208,7 +208,8 @@ def test_page_data_styles_classes_statuses_and_symmetry(fixture_graph):
     rows = {(s["subject"], s["relation"], s["object"]): s for s in data["statements"]}
     assert rows[("acme", "competes-with", "gamma")]["symmetric"] is True
     assert "symmetric" not in rows[("beta", "develops", "omega-model")]
-    assert rows[("acme", "partners-with", "beta")]["start"] == "2024-03-05"
+    assert rows[("acme", "partners-with", "beta")]["start"] == "2024-03-01"  # valid time: since 2024-03
+    assert rows[("acme", "partners-with", "beta")]["known"] == "2024-03-05"  # known time: its source's date
     assert {(e["from"], e["to"]) for e in data["vis"]["edges"]} == {(s.subject, s.object) for s in fixture_graph.statements}
     nodes = {n["id"]: n for n in data["vis"]["nodes"]}
     assert nodes["beta"]["color"] == classes["Company"]["color"] and nodes["beta"]["shape"] == classes["Company"]["shape"]
@@ -318,20 +319,27 @@ def test_relation_filter_includes_sub_relations():
 
 
 def test_as_of_rule(fixture_graph):
-    def at(day):
-        return {(s.subject, s.object) for s in select_subgraph(fixture_graph, as_of=day).statements}
+    """The page selects with graphkit.asof: valid time by default, known time on request."""
+    def at(day, time="valid"):
+        return {(s.subject, s.object) for s in select_subgraph(fixture_graph, as_of=day, time=time).statements}
 
-    always = {("omega-model", "omega-app"), ("delta", "phone-x")}  # only undated sources
-    assert at("2024-02") == always
-    march = always | {("acme", "beta"), ("acme", "gamma"), ("acme", "delta")}
-    assert at("2024-03") == march  # the month stands for its last day: src-early (03-05) counts
-    assert at("2024-03-04") == always  # the day before the first source
+    undated = {("omega-model", "omega-app"), ("delta", "phone-x")}  # only undated sources
+    no_since = undated | {("acme", "gamma"), ("beta", "omega-model"), ("gamma", "phone-x"), ("beta", "delta")}
+    # valid time: a fact without dates holds; `since` starts it, `until` (exclusive) ends it
+    assert at("2023-12-31") == no_since
+    assert at("2024-02") == no_since | {("acme", "delta")}  # since 2024
+    assert at("2024-03") == no_since | {("acme", "delta"), ("acme", "beta")}  # since 2024-03
+    assert at("2025-06") == (no_since | {("acme", "delta"), ("acme", "beta")}) - {("gamma", "phone-x")}
+    # known time: from the first source's date (a month stands for its last day)
+    assert at("2024-03-04", "known") == undated
+    march = undated | {("acme", "beta"), ("acme", "gamma"), ("acme", "delta")}
+    assert at("2024-03", "known") == march  # src-early (03-05) counts
     january = march | {("beta", "omega-model"), ("gamma", "phone-x"), ("beta", "delta")}
-    assert at("2025-01-15") == january
-    assert at("2025-05-31") == january
-    assert at("2025-06") == january - {("gamma", "phone-x")}  # until is exclusive
+    assert at("2025-01", "known") == january  # src-mid is dated 2025-01: known by the month's end
+    assert at("2025-01-15", "known") == march
+    assert at("2025-06", "known") == january  # an ended fact is still known
     st = next(s for s in fixture_graph.statements if s.relation == "partners-with" and s.object == "beta")
-    assert statement_window(st, fixture_graph) == ("2024-03-05", None)
+    assert statement_window(st, fixture_graph) == ("2024-03-01", None)
 
 
 def test_make_selection_normalises(fixture_graph):

@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from .common import GraphkitGroup
 
-COMMAND_MODULES = ("build", "sparql", "cypher", "page", "data", "resolve", "serve")
+COMMAND_MODULES = ("build", "sparql", "cypher", "page", "data", "time", "resolve", "serve")
 
 
 @click.group(cls=GraphkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

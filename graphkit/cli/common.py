@@ -129,6 +129,25 @@ def data_option(func):
                              f"default: {DEFAULT_DATA_DIR}).")(func)
 
 
+def as_of_options(func):
+    """--as-of DATE and --time valid|known: the graph as it was on DATE (see graphkit.asof)."""
+    func = click.option("--time", "time", type=click.Choice(["valid", "known"]), default="valid", show_default=True,
+                        help="What --as-of means: valid = the facts that held on DATE (since/until); "
+                             "known = the facts known on DATE, with the status and sources they had then.")(func)
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="The graph as it was on DATE (YYYY, YYYY-MM or YYYY-MM-DD; a month or year "
+                             "stands for its last day).")(func)
+
+
+def graph_as_of(graph, as_of: str | None, time: str):
+    """The model as of a date (unchanged without one)."""
+    if not as_of:
+        return graph
+    from ..asof import as_of as view
+
+    return view(graph, as_of, time)
+
+
 def base_iri_option(func):
     return click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True,
                         help="Base IRI of entities, sources and statements.")(func)

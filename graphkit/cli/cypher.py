@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..cypher.output import OUTPUT_FORMATS
-from .common import data_option, data_paths
+from .common import as_of_options, data_option, data_paths, graph_as_of
 
 
 def _server_options(func):
@@ -45,7 +45,9 @@ def _auth(user: str | None, password: str | None):
               help="Stop the query after this time (exit code 4).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="N",
               help="Stop a query whose answer has more rows than N (exit code 4).")
-def cypher(query, list_pack, params, fmt, data, uri, user, password, database, embedded, write, timeout, max_rows):
+@as_of_options
+def cypher(query, list_pack, params, fmt, data, uri, user, password, database, embedded, write, timeout, max_rows,
+           as_of, time):
     """Run a Cypher QUERY on the graph.
 
     QUERY is Cypher text, or the name of a query in the pack (see --list). By default it runs
@@ -57,6 +59,7 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
       graphkit cypher "MATCH (a:Company {name:'Apple'})-[r:PARTNERS_WITH]-(b) RETURN b.name, r.status"
       graphkit cypher "MATCH (n {id: \\$id}) RETURN n.name" --param id=apple --format json
       graphkit cypher partners-in-market --param company=apple --param market=china
+      graphkit cypher partners-in-market --param company=apple --as-of 2025-02-12 --time known
     """
     from ..cypher import PACK_NAME, cypher_pack, format_result, pack_query, parse_params, run_cypher
     from ..errors import GraphkitError
@@ -78,6 +81,8 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
             click.echo(f"warning: {warning}", err=True)
     if embedded:
         uri = None
+    if uri and as_of:
+        raise GraphkitError("--as-of runs on the embedded engine: it cannot filter a Neo4j server (drop --uri)")
     if uri:
         result = run_cypher(query, values, uri=uri, auth=_auth(user, password), database=database,
                             timeout=timeout, write=write, max_rows=max_rows)
@@ -89,6 +94,8 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
             from ..api import load
 
             store = load(data_paths(data))
+        if as_of:  # the query runs on the graph as it was (a graph of its own in the engine)
+            store = graph_as_of(store.model() if hasattr(store, "model") else store, as_of, time)
         result = run_cypher(query, values, graph=store, timeout=timeout, write=write, max_rows=max_rows)
     width = None if sys.stdout.isatty() else 200
     click.echo(format_result(result, fmt, width=width), nl=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_DATA_DIR
-from .common import data_option
+from .common import as_of_options, data_option, graph_as_of
 
 IMPORT_SOURCES = ("epoch", "ecosystem", "leaderboard", "devices", "qualcomm", "gsmarena", "all")
 
@@ -130,12 +130,13 @@ def _outcome_summary(outcome, references) -> dict:
 @data_option
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1),
               help="How many sources and publishers to list.")
+@as_of_options
 @format_option
-def stats(data, top, fmt):
+def stats(data, top, as_of, time, fmt):
     """Counts of entities by type and of facts by relation, status, source and publisher."""
     from .. import analysis
 
-    result = analysis.stats(_load(data))
+    result = analysis.stats(graph_as_of(_load(data), as_of, time))
     if fmt == "json":
         _json(result)
         return
@@ -164,8 +165,9 @@ def stats(data, top, fmt):
 @data_option
 @click.option("--limit", default=1, show_default=True, type=click.IntRange(1, 50),
               help="How many shortest paths to show.")
+@as_of_options
 @format_option
-def path(start, end, data, limit, fmt):
+def path(start, end, data, limit, as_of, time, fmt):
     """How two entities are connected: the shortest chain of facts, with their sources.
 
     START and END are ids, names or aliases ("Apple", "qwen2.5-max"). Direction is ignored to
@@ -173,7 +175,7 @@ def path(start, end, data, limit, fmt):
     """
     from .. import analysis
 
-    graph = _load(data)
+    graph = graph_as_of(_load(data), as_of, time)
     found = analysis.paths(graph, start, end, limit=limit)
     if fmt == "json":
         _json([p.as_dict() for p in found])
@@ -189,7 +191,10 @@ def path(start, end, data, limit, fmt):
         for hop in found_path.hops:
             for fact in hop.facts:
                 sources = "; ".join(_source_text(s) for s in fact.sources)
-                console.print(f"  {fact.subject} {fact.relation} {fact.object}  [{fact.status}]", markup=False)
+                dates = f"  ({fact.dates})" if fact.dates else ""
+                console.print(f"  {fact.subject} {fact.relation} {fact.object}  [{fact.status}]{dates}", markup=False)
+                if fact.history:
+                    console.print(f"      history: {fact.history}", markup=False)
                 console.print(f"      sources: {sources}", markup=False)
                 if fact.note:
                     console.print(f"      note: {fact.note}", markup=False)
@@ -213,12 +218,13 @@ def _source_text(source: dict) -> str:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Entities per group.")
 @click.option("--class", "classes", multiple=True,
               help="Entity class to rank (repeatable; default: Organization and AIModel).")
+@as_of_options
 @format_option
-def rank(data, measure, top, classes, fmt):
+def rank(data, measure, top, classes, as_of, time, fmt):
     """The most central organizations and models, with the measure named."""
     from .. import analysis
 
-    result = analysis.rank(_load(data), measure=measure, top=top, groups=tuple(classes) or analysis.RANK_GROUPS)
+    result = analysis.rank(graph_as_of(_load(data), as_of, time), measure=measure, top=top, groups=tuple(classes) or analysis.RANK_GROUPS)
     if fmt == "json":
         _json(result)
         return
@@ -248,12 +254,13 @@ def rank(data, measure, top, classes, fmt):
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Communities to show.")
 @click.option("--members", default=8, show_default=True, type=click.IntRange(1),
               help="Best-connected members shown per community.")
+@as_of_options
 @format_option
-def communities(data, method, seed, resolution, top, members, fmt):
+def communities(data, method, seed, resolution, top, members, as_of, time, fmt):
     """Groups of densely connected entities (community detection on the entity graph)."""
     from .. import analysis
 
-    result = analysis.communities(_load(data), method=method, seed=seed, resolution=resolution, top=top,
+    result = analysis.communities(graph_as_of(_load(data), as_of, time), method=method, seed=seed, resolution=resolution, top=top,
                                   members=members)
     if fmt == "json":
         _json(result)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..defaults import DEFAULT_OUT_DIR
-from .common import base_iri_option, data_option, data_paths, load_model
+from .common import as_of_options, base_iri_option, data_option, data_paths, load_model
 
 LANGS = ("en", "fr", "zh")
 
@@ -42,7 +42,7 @@ def _read_query(text: str) -> str:
 @click.option("--status", "statuses", multiple=True, metavar="STATUS",
               help="Only facts with these statuses (repeatable: confirmed, reported, imported, claimed, rumored, denied).")
 @click.option("--market", "markets", multiple=True, metavar="MARKET", help="Only facts about these markets (repeatable).")
-@click.option("--as-of", "as_of", metavar="DATE", help="The graph as known at DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@as_of_options
 @click.option("--lang", default="en", show_default=True, type=click.Choice(LANGS),
               help="Default language of labels (switchable in the page).")
 @click.option("--query", metavar="QUERY", help="Render what a SPARQL CONSTRUCT/SELECT or Cypher query returns "
@@ -56,7 +56,7 @@ def _read_query(text: str) -> str:
               help="Let vis-network's physics move the nodes (default: only below 500 entities).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser afterwards.")
 @base_iri_option
-def render(data, out, focus, depth, relations, types, statuses, markets, as_of, lang, query, query_lang, title,
+def render(data, out, focus, depth, relations, types, statuses, markets, as_of, time, lang, query, query_lang, title,
            layout, physics, open_browser, base_iri):
     """Write one self-contained HTML page of the graph (or of part of it).
 
@@ -64,6 +64,7 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
     Examples:
       graphkit render --focus apple --depth 2          # writes exports/focus-apple.html
       graphkit render --status confirmed --as-of 2025-02 --lang fr
+      graphkit render --as-of 2025-02-12 --time known   # as it was known on that day
       graphkit render --query 'MATCH (a {id: "apple"})-[r]-(b) RETURN a, r, b'
     The filters apply to the query's answer too.
     """
@@ -79,7 +80,7 @@ def render(data, out, focus, depth, relations, types, statuses, markets, as_of, 
         selected = query or relations or types or statuses or markets or as_of
         out = default_page_path(focus, selected=bool(selected))
     path = write_page(graph_for_page, out, context=graph, focus=focus, depth=depth, relations=relations, types=types,
-                      statuses=statuses, markets=markets, as_of=as_of, lang=lang, title=title or DEFAULT_TITLE,
+                      statuses=statuses, markets=markets, as_of=as_of, time=time, lang=lang, title=title or DEFAULT_TITLE,
                       layout=layout, physics=physics)
     click.echo(f"wrote {path}")
     if open_browser:

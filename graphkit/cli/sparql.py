@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..sparql.formats import FORMATS
-from .common import base_iri_option, data_option, data_paths, is_interactive
+from .common import as_of_options, base_iri_option, data_option, data_paths, graph_as_of, is_interactive
 
 
 def _remote_options(func):
@@ -135,9 +135,10 @@ def _print_list() -> None:
               help="Embedded engine: stop a query whose answer has more rows (or triples) than N (exit code 4).")
 @click.option("--max-memory", "max_memory", type=click.IntRange(min=64), default=2048, show_default=True,
               metavar="MB", help="Embedded engine: memory a query may use before it is stopped (exit code 4).")
+@as_of_options
 @base_iri_option
 def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endpoint, graph_iri, timeout,
-           user, password, auth_scheme, allow_service, max_rows, max_memory, base_iri):
+           user, password, auth_scheme, allow_service, max_rows, max_memory, as_of, time, base_iri):
     """Answer a SPARQL query on the graph (or on a remote SPARQL endpoint).
 
     QUERY is the query text, or the name of a query in the pack (see --list). The embedded
@@ -149,6 +150,7 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
       graphkit sparql --list
       graphkit sparql partners-in-market -p company=apple -p market=china
       graphkit sparql 'SELECT ?m WHERE { e:alibaba gk:develops ?m }' --format csv
+      graphkit sparql partners-in-market -p company=apple -p market=china --as-of 2025-02-12 --time known
       graphkit sparql about --endpoint http://127.0.0.1:7878/query --graph https://example.org/g
     """
     from .. import sparql as lib
@@ -187,8 +189,8 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
     bound = _parse_params(params)
     auth = lib.make_auth(user, password, auth_scheme)
     if endpoint:
-        if data or turtle:
-            raise click.UsageError("--endpoint queries the server: drop -d/--data and --turtle")
+        if data or turtle or as_of:
+            raise click.UsageError("--endpoint queries the server: drop -d/--data, --turtle and --as-of")
         backend = lib.RemoteBackend(endpoint, default_graph=graph_iri, timeout=timeout, auth=auth,
                                     base_iri=base_iri)
     else:
@@ -196,7 +198,11 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
             raise click.UsageError("--graph applies to --endpoint")
         source = _embedded_graph(data, turtle, base_iri)
         directory = None
-        if hasattr(source, "rdf_store"):  # the compiled store: query its on-disk Oxigraph store
+        if as_of:  # the query runs on the graph as it was: a store of the as-of view
+            if turtle:
+                raise click.UsageError("--as-of needs the graphkit data (-d), not --turtle")
+            source = graph_as_of(source.model() if hasattr(source, "model") else source, as_of, time)
+        elif hasattr(source, "rdf_store"):  # the compiled store: query its on-disk Oxigraph store
             from ..store.core import OXIGRAPH
             from ..store.handle import resolve_entity_params
 

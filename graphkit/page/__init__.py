@@ -32,7 +32,7 @@ PAGE_FILE_NAME = "graph.html"
 
 
 def render_page(graph: KnowledgeGraph, *, focus: str | None = None, depth: int = 1, relations=None, types=None,
-                statuses=None, markets=None, as_of: str | None = None, lang: str = "en",
+                statuses=None, markets=None, as_of: str | None = None, time: str = "valid", lang: str = "en",
                 title: str = DEFAULT_TITLE, layout: str = "force", physics: bool | None = None,
                 context: KnowledgeGraph | None = None, ontology: Ontology | None = None) -> str:
     """The HTML page of `graph`, or of the part the filters select (see graphkit.page.select).
@@ -45,7 +45,8 @@ def render_page(graph: KnowledgeGraph, *, focus: str | None = None, depth: int =
     """
     ontology = ontology or load_ontology()
     selection = make_selection(graph, focus=focus, depth=depth, relations=relations, types=types,
-                               statuses=statuses, markets=markets, as_of=as_of, ontology=ontology)
+                               statuses=statuses, markets=markets, as_of=as_of, time=time,
+                               ontology=ontology)
     shown = select_subgraph(graph, selection, ontology=ontology)
     data = page_data(shown, context=context or graph, lang=lang, title=title, layout=layout, physics=physics,
                      selection=selection, ontology=ontology)

@@ -861,15 +861,34 @@
   network.on("animationFinished", scheduleDetail);
 
   // ------------------------------------------------------------------ time (the date slider)
-  // The one place that decides whether a fact applies at the slider's date (the rule of
-  // `graphkit render --as-of`, see docs/page.md). A valid-time / known-time switch belongs here.
+  // The one place that decides whether a fact applies at the slider's date: the rules of
+  // graphkit.asof (`graphkit render --as-of D --time valid|known`, see docs/page.md). Valid time:
+  // the fact holds on the day (start <= day < end; no dates: always). Known time: it was known
+  // by the day (its first source or history step), with the status it had then.
   var timeModel = {
     dates: DATA.dates,
     index: DATA.dates.length,  // the last step: all dates
+    mode: "valid",
     day: function () { return this.index < this.dates.length ? this.dates[this.index] : null; },
-    applies: function (s, day) { return !day || !((s.start && s.start > day) || (s.end && day >= s.end)); },
+    applies: function (s, day) {
+      if (!day) return true;
+      if (this.mode === "known") return !s.known || s.known <= day;
+      return !((s.start && s.start > day) || (s.end && day >= s.end));
+    },
+    status: function (s, day) {
+      if (!day || this.mode !== "known" || !s.hist) return s.status;
+      var status = s.hist[0][0];
+      s.hist.forEach(function (step) { if (step[1] <= day) status = step[0]; });
+      return status;
+    },
     label: function () { return this.day() || ui("all_dates"); }
   };
+  var timeSelect = document.getElementById("gk-time");
+  timeSelect.addEventListener("change", function () {
+    timeModel.mode = timeSelect.value;
+    applyFilters();
+    renderPanel();
+  });
   var dateInput = document.getElementById("gk-date");
   function updateDateLabel() { document.getElementById("gk-date-label").textContent = timeModel.label(); }
   dateInput.max = String(timeModel.dates.length);
@@ -890,7 +909,7 @@
     var oe = store.entities.get(s.object);
     return {
       types: !hd.types.has(se.type) && !hd.types.has(oe.type),
-      relations: !hd.relations.has(s.relation), statuses: !hd.statuses.has(s.status),
+      relations: !hd.relations.has(s.relation), statuses: !hd.statuses.has(timeModel.status(s, day)),
       markets: !hd.markets.has(s.market || ""), time: timeModel.applies(s, day)
     };
   }
@@ -1166,7 +1185,56 @@
     sourceIds.slice(0, MAX_LIST).forEach(function (sid) { sources.appendChild(sourceItem(sid)); });
     out = out.concat(section(ui("sources") + " (" + sourceIds.length + ")",
       [sourceIds.length ? sources : h("p", { className: "gk-muted", text: ui("no_sources") })]));
-    return out;
+    return out.concat(timelineSection(all));
+  }
+  // The history steps of a fact as written: [{status, date, sources}] (page data keeps the
+  // step's day in `hist` and its sources in `hsrc`).
+  function historyOf(s) {
+    return (s.hist || []).map(function (step, i) {
+      return { status: step[0], date: (s.hdate || [])[i] || step[1], sources: (s.hsrc || [])[i] || [] };
+    });
+  }
+  function sourceName(sid) {
+    var src = DATA.sources[sid];
+    if (!src) return sid;
+    return src.publisher ? entityName(src.publisher) : (src.publisher_name || src.title || sid);
+  }
+  // The story so far, as `graphkit timeline` tells it: by valid date (since/until), then by
+  // report date (each source's publication and each status change), with sources.
+  function lastDay(d) { return d.length === 4 ? d + "-12-31" : d.length === 7 ? d + "-31" : d; }
+  function timelineSection(facts) {
+    var valid = [];
+    var reported = [];
+    facts.forEach(function (s) {
+      var text = factSentence(s);
+      if (s.since) valid.push({ date: s.since, key: s.since, text: text + " " + ui("starts") });
+      if (s.until) valid.push({ date: s.until, key: s.until, text: text + " " + ui("ends") });
+      var inSteps = new Set();
+      historyOf(s).forEach(function (step, i) {
+        step.sources.forEach(function (sid) { inSteps.add(sid); });
+        var before = i > 0 ? historyOf(s)[i - 1].status + " → " : "";
+        reported.push({ date: step.date, key: lastDay(step.date), text: text + ": " + before + step.status +
+          " (" + step.sources.map(sourceName).join(", ") + ")" });
+      });
+      (s.sources || []).forEach(function (sid) {
+        var src = DATA.sources[sid];
+        if (src && src.date && !inSteps.has(sid)) {
+          reported.push({ date: src.date, key: lastDay(src.date), text: text + " · " + ui("reported_by") + " " + sourceName(sid) });
+        }
+      });
+    });
+    function list(events) {
+      events.sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : a.text < b.text ? -1 : a.text > b.text ? 1 : 0; });
+      var ul = h("ul", { className: "gk-timeline" });
+      events.slice(0, MAX_LIST).forEach(function (e) {
+        ul.appendChild(h("li", { "data-date": e.date }, [h("span", { className: "gk-timeline-date", text: e.date }), " " + e.text]));
+      });
+      if (events.length > MAX_LIST) ul.appendChild(h("li", { className: "gk-muted", text: "… +" + count(events.length - MAX_LIST) }));
+      return ul;
+    }
+    if (!valid.length && !reported.length) return [];
+    return section(ui("timeline"), [h("h4", { text: ui("by_valid") }), list(valid),
+      h("h4", { text: ui("by_report") }), list(reported)]);
   }
   function renderStatement(id) {
     var s = store.statements.get(id);
@@ -1174,7 +1242,7 @@
     var out = [h("p", { className: "gk-muted", text: ui("statement") }),
       h("h2", null, [entityButton(s.subject), sep + relationName(s.relation) + sep, entityButton(s.object)]),
       h("p", { className: "gk-sentence", text: factSentence(s) }),
-      h("p", null, [statusBadge(s.status)])];
+      h("p", null, [statusBadge(timeModel.status(s, timeModel.day()))])];
     if (!edgeVisible.get(id)) out.push(h("p", { className: "gk-muted", text: "(" + ui("hidden") + ")" }));
     var dl = h("dl");
     [[ui("market"), s.market ? marketName(s.market) : null], [ui("since"), s.since], [ui("until"), s.until],
@@ -1184,6 +1252,13 @@
       dl.appendChild(h("dd", { text: f[1] }));
     });
     out = out.concat(section(ui("properties"), [dl]));
+    if (s.hist) {
+      var steps = h("ol", { className: "gk-history-steps" });
+      historyOf(s).forEach(function (step) {
+        steps.appendChild(h("li", null, [statusBadge(step.status), " " + step.date + " · " + step.sources.map(sourceName).join(" · ")]));
+      });
+      out = out.concat(section(ui("history"), [steps]));
+    }
     if (s.quote) out = out.concat(section(ui("quote"), [h("blockquote", { className: "gk-quote", text: s.quote })]));
     if (s.note) out = out.concat(section(ui("note"), [h("p", { className: "gk-note", text: s.note })]));
     var list = h("ul", { className: "gk-sources" });

@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..asof import first_known, last_day
 from ..errors import GraphkitError
 from ..loader import is_http_url
 from ..model import KnowledgeGraph
@@ -162,15 +163,19 @@ def page_data(graph: KnowledgeGraph, *, context: KnowledgeGraph | None = None, l
     statement_rows = []
     dates: set[str] = set()
     for st in statements:
-        start, end = statement_window(st, graph)
-        dates.update(d for d in (start, end) if d)
+        start, end = statement_window(st, graph)  # valid time
+        known = first_known(st, graph.sources)  # known time
+        history = [[step.status, last_day(step.date)] for step in st.history]
+        dates.update(d for d in (start, end, known, *(h[1] for h in history)) if d)
         statement_rows.append(_clean({
             "id": st.id, "subject": st.subject, "relation": st.relation, "object": st.object,
             "status": st.status, "sources": [s for s in st.sources if s in graph.sources],
             "market": st.market, "since": st.since, "until": st.until, "note": st.note, "quote": st.quote,
             "symmetric": True if (st.symmetric or (st.relation in ontology.relations
                                                    and ontology.relations[st.relation].symmetric)) else None,
-            "start": start, "end": end}))
+            "start": start, "end": end, "known": known, "hist": history or None,
+            "hdate": [step.date for step in st.history] or None,
+            "hsrc": [list(step.sources) for step in st.history] or None}))
 
     drawn = set(initial.entities)
     if layout == "force" and len(drawn) > FORCE_LAYOUT_LIMIT:

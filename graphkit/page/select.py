@@ -19,59 +19,28 @@ Rules (also in docs/page.md):
 """
 from __future__ import annotations
 
-import calendar
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..asof import (  # noqa: F401 - first_day, last_day, applies_at: re-exported for older callers
+    DEFAULT_TIME,
+    applies_at,
+    as_of,
+    check_time,
+    first_day,
+    last_day,
+    parse_as_of,
+    valid_window,
+)
 from ..errors import GraphkitError, show
-from ..model import STATUSES, KnowledgeGraph, Statement, parse_partial_date
+from ..model import STATUSES, KnowledgeGraph, Statement
 from ..ontology import Ontology, load_ontology
 
 
-def first_day(text: str) -> str:
-    """'2025' -> '2025-01-01', '2025-02' -> '2025-02-01', a full date unchanged."""
-    parts = text.split("-")
-    return "-".join([parts[0], parts[1] if len(parts) > 1 else "01", parts[2] if len(parts) > 2 else "01"])
-
-
-def last_day(text: str) -> str:
-    """'2025' -> '2025-12-31', '2024-02' -> '2024-02-29', a full date unchanged."""
-    parts = text.split("-")
-    if len(parts) == 3:
-        return text
-    year = int(parts[0])
-    month = int(parts[1]) if len(parts) > 1 else 12
-    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
-
-
-def parse_as_of(text: str) -> str:
-    """Validate an as-of date (YYYY, YYYY-MM or YYYY-MM-DD) and return the day it stands for."""
-    try:
-        parse_partial_date(str(text).strip())
-    except ValueError as exc:
-        raise GraphkitError(f"--as-of: {exc}") from None
-    return last_day(str(text).strip())
-
-
 def statement_window(statement: Statement, graph: KnowledgeGraph) -> tuple[str | None, str | None]:
-    """(first day the fact applies and is known, first day it no longer applies); None = open."""
-    starts = []
-    if statement.since:
-        starts.append(first_day(statement.since))
-    source_dates = [graph.sources[s].date for s in statement.sources if s in graph.sources]
-    dated = [first_day(date) for date in source_dates if date]
-    if dated:
-        starts.append(min(dated))
-    start = max(starts) if starts else None
-    end = first_day(statement.until) if statement.until else None
-    return start, end
-
-
-def applies_at(statement: Statement, graph: KnowledgeGraph, day: str) -> bool:
-    """Whether the fact applies and is known at `day` (a YYYY-MM-DD string)."""
-    start, end = statement_window(statement, graph)
-    return (start is None or start <= day) and (end is None or day < end)
+    """(first day the fact holds, first day it no longer holds) in valid time; None is open."""
+    return valid_window(statement)
 
 
 @dataclass(frozen=True)
@@ -85,6 +54,7 @@ class Selection:
     statuses: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()
     as_of: str | None = None
+    time: str = DEFAULT_TIME  # which time as_of means: "valid" or "known" (graphkit.asof)
 
     @property
     def filters_facts(self) -> bool:
@@ -100,7 +70,7 @@ class Selection:
             if values:
                 parts.append(f"{name}: {', '.join(values)}")
         if self.as_of:
-            parts.append(f"as of {self.as_of}")
+            parts.append(f"as of {self.as_of} ({self.time} time)")
         return "; ".join(parts)
 
 
@@ -130,7 +100,8 @@ def resolve_entity(graph: KnowledgeGraph, name: str, what: str = "entity") -> st
 
 
 def make_selection(graph: KnowledgeGraph, *, focus=None, depth: int = 1, relations=None, types=None,
-                   statuses=None, markets=None, as_of=None, ontology: Ontology | None = None) -> Selection:
+                   statuses=None, markets=None, as_of=None, time: str = DEFAULT_TIME,
+                   ontology: Ontology | None = None) -> Selection:
     """Validate user options against the ontology and the graph; raise GraphkitError if wrong."""
     ontology = ontology or load_ontology()
     relations, types, statuses = _as_tuple(relations), _as_tuple(types), _as_tuple(statuses)
@@ -153,7 +124,7 @@ def make_selection(graph: KnowledgeGraph, *, focus=None, depth: int = 1, relatio
         raise GraphkitError("depth must be 0 or more")
     focus_id = resolve_entity(graph, str(focus)) if focus is not None else None
     day = parse_as_of(as_of) if as_of is not None else None
-    return Selection(focus_id, depth, relations, types, statuses, market_ids, day)
+    return Selection(focus_id, depth, relations, types, statuses, market_ids, day, check_time(time))
 
 
 def select_subgraph(graph: KnowledgeGraph, selection: Selection | None = None, *,
@@ -161,8 +132,9 @@ def select_subgraph(graph: KnowledgeGraph, selection: Selection | None = None, *
     """The part of `graph` the selection keeps (a new graph sharing the model objects).
 
     Pass a Selection, or the options of make_selection (focus=, depth=, relations=, types=,
-    statuses=, markets=, as_of=). Sources are those cited by the kept facts, plus the
-    sources those cite.
+    statuses=, markets=, as_of=, time=). Sources are those cited by the kept facts, plus the
+    sources those cite. With as_of, the graph is first taken as of that day (graphkit.asof):
+    in known time a fact has the status and sources it had then.
     """
     ontology = ontology or load_ontology()
     if selection is None:
@@ -179,6 +151,8 @@ def select_subgraph(graph: KnowledgeGraph, selection: Selection | None = None, *
                               or any(ontology.is_a(entity.type, t) for t in selection.types))
     statuses = set(selection.statuses)
     markets = set(selection.markets)
+    if selection.as_of:
+        graph = as_of(graph, selection.as_of, selection.time)
 
     kept: list[Statement] = []
     for st in graph.sorted_statements():
@@ -187,8 +161,6 @@ def select_subgraph(graph: KnowledgeGraph, selection: Selection | None = None, *
         if statuses and st.status not in statuses:
             continue
         if markets and st.market not in markets:
-            continue
-        if selection.as_of and not applies_at(st, graph, selection.as_of):
             continue
         if not (type_ok.get(st.subject) and type_ok.get(st.object)):
             continue

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from ..errors import Problem
-from ..model import Entity, KnowledgeGraph, Location, Source, Statement
+from ..model import Entity, KnowledgeGraph, Location, Source, Statement, StatusStep
 
 _intern = sys.intern
 
@@ -29,7 +29,8 @@ def file_document(display: str, entities: Iterable[Entity], sources: Iterable[So
         "sources": [[s.id, s.title, s.publisher, s.url, s.date, s.language, list(s.cites), s.note, line(s)]
                     for s in sources],
         "statements": [[st.subject, st.relation, st.object, st.status, list(st.sources), st.market, st.since,
-                        st.until, st.note, st.quote, st.symmetric, line(st)] for st in statements],
+                        st.until, st.note, st.quote, st.symmetric, line(st),
+                        [[h.status, h.date, list(h.sources)] for h in st.history]] for st in statements],
         "problems": [[p.file, p.line, p.message] for p in problems],
     }
 
@@ -55,10 +56,11 @@ def sources_of(document: dict) -> Iterator[Source]:
 def statements_of(document: dict) -> Iterator[Statement]:
     file = document["file"]
     for (subject, relation, obj, status, sources, market, since, until, note, quote, symmetric,
-         line) in document["statements"]:
+         line, history) in document["statements"]:
+        steps = tuple(StatusStep(_intern(s), d, tuple(map(_intern, srcs))) for s, d, srcs in history)
         yield Statement(_intern(subject), _intern(relation), _intern(obj), _intern(status),
                         tuple(map(_intern, sources)), _intern(market) if market else market, since, until, note,
-                        quote, symmetric, Location(file, line) if line else None)
+                        quote, symmetric, Location(file, line) if line else None, steps)
 
 
 def problems_of(document: dict) -> list[Problem]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..model import KnowledgeGraph
 
 #: Bump when the layout or any file format of the store changes: older stores are rebuilt.
-STORE_FORMAT = 2
+STORE_FORMAT = 3  # 2: sources carry a note; 3: statements carry their status history
 DEFAULT_DIR_NAME = ".graphkit"
 ENV_VAR = "GRAPHKIT_STORE_DIR"
 MANIFEST = "manifest.json"
