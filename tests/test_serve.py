@@ -219,6 +219,11 @@ def test_entity_page_html(base, http):
     assert "partners with" in text.lower() and "confirmed" in text  # facts by relation, status
     assert "Reuters" in text or "reuters" in response.text  # sources
     assert '<svg class="gk-neighbourhood"' in response.text and 'href="/entity/alibaba"' in response.text
+    # the status history of the Apple-Alibaba deal, and the timeline (graphkit.timeline)
+    assert '<ol class="gk-history">' in response.text
+    assert "apple partners-with alibaba: reported -&gt; confirmed (Bloomberg)" in response.text
+    reported = response.text.split('data-time="reported"', 1)[1]
+    assert reported.index("2025-02-11") < reported.index("2025-02-13")
 
 
 @pytest.mark.parametrize("path", ["/entity/apple", "/entity/china", "/source/reuters-2025-02-11-apple-alibaba"])

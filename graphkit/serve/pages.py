@@ -11,6 +11,7 @@ import math
 from html import escape
 from urllib.parse import quote
 
+from ..asof import describe_dates
 from ..model import Entity, Source, Statement
 from .data import ServedGraph
 
@@ -144,13 +145,13 @@ def _fact_row(graph: ServedGraph, statement: Statement, entity_id: str | None, l
         other = entity_link(graph, statement.subject, lang)
     else:
         other = f"{entity_link(graph, statement.subject, lang)} → {entity_link(graph, statement.object, lang)}"
-    dates = " – ".join(d for d in (statement.since or "", statement.until or "") if d) if (
-        statement.since or statement.until) else ""
-    if statement.since and not statement.until:
-        dates = f"since {statement.since}"
-    elif statement.until and not statement.since:
-        dates = f"until {statement.until}"
+    dates = describe_dates(statement)  # valid time; an ended fact says so
     details = []
+    if statement.history:  # reported time: how sure the sources were, step by step
+        steps = "".join(
+            f'<li><span class="gk-status gk-status-{esc(step.status)}">{esc(step.status)}</span> '
+            f'{esc(step.date)} · {_sources_html(graph, step.sources)}</li>' for step in statement.history)
+        details.append(f'<ol class="gk-history">{steps}</ol>')
     if statement.market:
         details.append(f"market: {entity_link(graph, statement.market, lang)}")
     if statement.quote:
@@ -202,6 +203,22 @@ def _alternates(path: str) -> tuple[tuple[str, str], ...]:
 
 # ---------------------------------------------------------------- pages
 
+def timeline_html(graph: ServedGraph, entity_id: str) -> str:
+    """The story so far (graphkit.timeline): by valid date, then by report date, with sources."""
+    from ..timeline import timeline
+
+    story = timeline(graph.kg, entity_id)
+    parts = []
+    for title, kind, events in (("When facts hold", "valid", story.valid),
+                                ("When facts became known", "reported", story.reported)):
+        if events:
+            items = "".join(f'<li data-date="{esc(e.date)}"><time>{esc(e.date)}</time> {esc(e.text)}</li>'
+                            for e in events[:200])
+            more = f'<p class="gk-muted">… {len(events) - 200} more</p>' if len(events) > 200 else ""
+            parts.append(f'<h3>{esc(title)}</h3><ol class="gk-timeline" data-time="{kind}">{items}</ol>{more}')
+    return f'<section class="gk-timeline-section"><h2>Timeline</h2>{"".join(parts)}</section>' if parts else ""
+
+
 def entity_page(graph: ServedGraph, entity: Entity, lang: str = "en") -> str:
     info = graph.ontology.classes.get(entity.type)
     iri = graph.iris.entity(entity.id)
@@ -240,6 +257,7 @@ def entity_page(graph: ServedGraph, entity: Entity, lang: str = "en") -> str:
     body.append("</div></div>")
     body.append(f'<h2>Facts <span class="gk-muted">({len(statements)})</span></h2>')
     body.append(facts_html(graph, statements, entity.id, lang) or "<p>No facts about this entity.</p>")
+    body.append(timeline_html(graph, entity.id))
     body.append("</article>")
     return layout(f"{entity.name} · graphkit", "".join(body), alternates=_alternates(path))
 
