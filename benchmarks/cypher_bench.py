@@ -2,7 +2,9 @@
 
 For synthetic graphs of 10k, 100k and 1M entities (graphkit.synthetic.generate: 2 statements
 per entity, one source per 20 statements), it times:
-- the projection to rows and the load into FalkorDB (indexes, then batched UNWIND CREATE),
+- the projection to rows and the load into FalkorDB, side by side: GRAPH.BULK encoded in-process
+  (graphkit's loader; indexes built after, waited for) and batched UNWIND CREATE (the previous
+  loader, `--no-unwind` skips it); both copies answer the queries below, checked equal,
 - the "is the loaded copy current?" check that every run_cypher call makes (a hash of the
   model's content),
 - three typical queries, hot, median of 5 runs, against the same questions answered in plain
@@ -91,6 +93,7 @@ def busiest_company(pg) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--no-unwind", action="store_true", help="skip the UNWIND load (slow at 1M)")
     args = parser.parse_args()
 
     from graphkit.cypher.falkordb import EmbeddedEngine, model_fingerprint
@@ -106,14 +109,20 @@ def main() -> None:
         summary = graph.summary()
         with tempfile.TemporaryDirectory() as cache:
             engine = EmbeddedEngine(cache)
+            unwind = None if args.no_unwind else EmbeddedEngine(Path(cache) / "unwind", bulk=False)
             try:
                 (nodes, rels), rows_s = timed(property_graph_rows, graph)
                 del nodes, rels
                 _, hash_s = timed(model_fingerprint, graph)
                 backend, first_s = timed(engine.graph_for, graph)
                 load_s = engine.last_load_seconds
+                assert engine.last_loader == "bulk"
                 _, check_s = timed(engine.graph_for, graph)
                 assert engine.loads == 1
+                unwind_backend, unwind_s = None, float("nan")
+                if unwind is not None:
+                    unwind_backend = unwind.graph_for(graph)
+                    unwind_s = unwind.last_load_seconds
                 pg, pg_s = timed(to_property_graph, graph)
                 company = busiest_company(pg)
                 baselines = {
@@ -122,7 +131,8 @@ def main() -> None:
                     "makers": functools.partial(baseline_makers, pg),
                 }
                 load_rows.append(f"| {summary['entities']:,} | {summary['statements']:,} | {gen_s:.1f} s | "
-                                 f"{rows_s:.2f} s | {load_s:.2f} s | {first_s:.2f} s | {check_s:.2f} s "
+                                 f"{rows_s:.2f} s | {load_s:.2f} s | {unwind_s:.2f} s | {unwind_s / load_s:.1f}x | "
+                                 f"{first_s:.2f} s | {check_s:.2f} s "
                                  f"(hash {hash_s:.2f} s) | {pg_s:.2f} s |")
                 for (label, query), (name, base) in zip(QUERIES.items(), baselines.items(), strict=True):
                     params = {"id": company} if name == "partners" else None
@@ -134,16 +144,22 @@ def main() -> None:
                     if name == "facts":
                         got = [((t, s), n) for t, s, n in got]
                     assert got == expected, (name, got[:5], expected[:5])
+                    if unwind_backend is not None:  # the UNWIND copy answers the same, row for row
+                        assert unwind_backend.run(query, params).rows == result.rows, name
                     query_rows.append(f"| {summary['entities']:,} | {label} | {len(result.rows)} | "
                                       f"{cypher_s * 1000:.1f} ms | {base_s * 1000:.1f} ms |")
                 del pg
             finally:
                 engine.stop()
+                if unwind is not None:
+                    unwind.stop()
         del graph
-    print("\n### Loading (generate = synthetic model; rows = projection to rows; load = FalkorDB indexes + "
-          "UNWIND CREATE; first call = hash + rows + load; later call = content hash only, no reload)")
-    print("| entities | statements | generate | rows | load | first run_cypher | later run_cypher | networkx projection |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n### Loading (generate = synthetic model; rows = projection to rows; bulk load = rows + GRAPH.BULK + "
+          "indexes ready; UNWIND load = rows + indexes + UNWIND CREATE; first call = hash + bulk load; "
+          "later call = content hash only, no reload)")
+    print("| entities | statements | generate | rows | bulk load | UNWIND load | UNWIND / bulk | first run_cypher "
+          "| later run_cypher | networkx projection |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(load_rows))
     print("\n### Queries, hot, median of 5 (same answers checked)")
     print("| entities | query | rows | FalkorDB | networkx/Python |")

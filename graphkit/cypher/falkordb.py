@@ -4,7 +4,10 @@ graphkit runs `redis-server --loadmodule falkordb.so` listening on a Unix socket
 port) in a directory of its cache (~/.cache/graphkit/falkordb, or $GRAPHKIT_CACHE_DIR), with
 persistence off, so nothing is written anywhere else, and with an empty, unwritable import
 folder, so that `LOAD CSV` can read no file. The property-graph projection of the
-model is loaded with batched `UNWIND $rows CREATE` after the indexes are created.
+model is loaded with `GRAPH.BULK`, its binary form encoded here from the rows and sent over the
+socket (no CSV file, no other process), then indexed; a value the binary form cannot carry (a
+NUL in a string, an integer beyond 64 bits, a null inside a list) falls back to batched
+`UNWIND $rows CREATE` (`load_rows`), the same graph with the same internal ids.
 
 The engine keeps the server and the loaded graph between calls in one Python process (the
 second query on the same model skips the load), keyed by a hash of the model's content
@@ -20,6 +23,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -491,12 +495,165 @@ def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
             backend.run(statement, {"rows": group[i:i + batch_size]}, write=True)
 
 
+#: GRAPH.BULK: bytes per token (one label's or type's nodes or relationships) and per call; far
+#: below Redis' limits (512 MB per argument, 1 GB per command).
+BULK_TOKEN_BYTES = 32 * 1024 * 1024
+BULK_CALL_BYTES = 128 * 1024 * 1024
+_BULK_NULL, _BULK_BOOL, _BULK_DOUBLE, _BULK_STRING, _BULK_LONG, _BULK_ARRAY = range(6)
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+class NotBulkEncodable(ValueError):
+    """A value or name GRAPH.BULK cannot carry (the loader then uses UNWIND, which reports it)."""
+
+
+def _bulk_value(value, out: bytearray, pack=struct.pack) -> None:
+    """One property value in GRAPH.BULK's binary form: a type byte, then its payload."""
+    if value is None:
+        out.append(_BULK_NULL)
+    elif value is True or value is False:
+        out += pack("=B?", _BULK_BOOL, value)
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+        if b"\0" in data:  # the engine reads C strings
+            raise NotBulkEncodable("a string with a NUL character")
+        out.append(_BULK_STRING)
+        out += data
+        out.append(0)
+    elif isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise NotBulkEncodable(f"integer out of the 64-bit range: {value}")
+        out += pack("=Bq", _BULK_LONG, value)
+    elif isinstance(value, float):
+        out += pack("=Bd", _BULK_DOUBLE, value)
+    elif isinstance(value, (list, tuple)):
+        out += pack("=Bq", _BULK_ARRAY, len(value))
+        for item in value:
+            if item is None:  # a null inside a list is not a null property: leave it to UNWIND
+                raise NotBulkEncodable("a list with a null")
+            _bulk_value(item, out)
+    else:
+        raise NotBulkEncodable(f"a property value of type {type(value).__name__}")
+
+
+def _bulk_header(name: str, keys: list[str]) -> bytearray:
+    for text in (name, *keys):
+        if "\0" in text or not text:
+            raise NotBulkEncodable(f"the name {text!r}")
+    out = bytearray(name.encode("utf-8") + b"\0")
+    out += struct.pack("=I", len(keys))
+    for key in keys:
+        out += key.encode("utf-8") + b"\0"
+    return out
+
+
+def _bulk_tokens(name: str, items: list, props, ends=None):
+    """Tokens of one label (or relationship type): (token, how many entities), each token at
+    most about BULK_TOKEN_BYTES. Every entity lists every key of the group (null if absent)."""
+    keys: dict[str, None] = {}
+    for item in items:
+        keys.update(dict.fromkeys(props(item)))
+    key_list = list(keys)
+    header = _bulk_header(name, key_list)
+    token, count = bytearray(header), 0
+    pack = struct.pack
+    for index, item in enumerate(items):
+        if ends is not None:
+            token += pack("=QQ", *ends[index])
+        values = props(item)
+        for key in key_list:
+            _bulk_value(values.get(key), token)
+        count += 1
+        if len(token) >= BULK_TOKEN_BYTES:
+            yield bytes(token), count
+            token, count = bytearray(header), 0
+    if count:
+        yield bytes(token), count
+
+
+def load_bulk(graph, nodes, rels) -> None:
+    """Load the projection rows into a graph that does not exist yet with GRAPH.BULK, encoded
+    here from the rows (no CSV, no other process), then create the indexes and wait until they
+    are ready. Nodes and relationships come in the order `load_rows` creates them, so both
+    loaders give every node and relationship the same internal id.
+
+    Raises NotBulkEncodable before anything is sent when a value or name cannot be carried.
+    """
+    by_labels: dict[tuple, list] = {}
+    for node in nodes:
+        by_labels.setdefault(node.labels, []).append(node)
+    node_ids: dict[str, int] = {}
+    for group in by_labels.values():
+        for node in group:
+            node_ids[node.key] = len(node_ids)
+    by_type: dict[str, list] = {}
+    for rel in rels:
+        by_type.setdefault(rel.type, []).append(rel)
+    for labels in by_labels:
+        if any(":" in label for label in labels) or not labels:
+            raise NotBulkEncodable(f"the labels {labels!r}")
+    if any(":" in rel_type for rel_type in by_type):
+        raise NotBulkEncodable("a relationship type with ':'")
+    # encode everything first: a value that cannot be carried stops the load before the graph exists
+    # empty tokens first, one per label in sorted order: the engine numbers labels as it meets
+    # them, as load_rows's indexes (sorted) do, so labels(n) lists them in the same order
+    all_labels = sorted({label for labels in by_labels for label in labels})
+    node_tokens = [(bytes(_bulk_header(label, [])), 0) for label in all_labels]
+    node_tokens += [t for labels, group in by_labels.items()
+                   for t in _bulk_tokens(":".join(labels), group, lambda n: n.properties)]
+    rel_tokens = [t for rel_type, group in sorted(by_type.items())
+                  for t in _bulk_tokens(rel_type, group, lambda r: r.properties,
+                                        [(node_ids[r.start], node_ids[r.end]) for r in group])]
+    calls: list[tuple[list[bytes], list[bytes], int, int]] = []
+    for kind, tokens in (("nodes", node_tokens), ("rels", rel_tokens)):
+        for token, count in tokens:
+            if not calls or sum(map(len, calls[-1][0] + calls[-1][1])) + len(token) > BULK_CALL_BYTES:
+                calls.append(([], [], 0, 0))
+            node_part, rel_part, n_nodes, n_rels = calls[-1]
+            if kind == "nodes":
+                calls[-1] = (node_part + [token], rel_part, n_nodes + count, n_rels)
+            else:
+                calls[-1] = (node_part, rel_part + [token], n_nodes, n_rels + count)
+    calls = calls or [([], [], 0, 0)]
+    import redis
+
+    try:
+        for index, (node_part, rel_part, n_nodes, n_rels) in enumerate(calls):
+            begin = ["BEGIN"] if index == 0 else []
+            graph.execute_command("GRAPH.BULK", graph.name, *begin, n_nodes, n_rels, len(node_part), len(rel_part),
+                                  *node_part, *rel_part)
+    except redis.exceptions.ResponseError as exc:
+        raise FalkorDBError(f"FalkorDB refused the bulk load: {shorten(str(exc), 300)}") from None
+    except redis.exceptions.ConnectionError as exc:
+        raise FalkorDBError(f"lost the connection to FalkorDB during the bulk load: {shorten(str(exc), 300)}") from None
+    backend = FalkorDBBackend(graph)
+    ensure_schema(backend, {label for labels in by_labels for label in labels}, set(by_type), managed=False)
+    wait_for_indexes(backend)
+
+
+def wait_for_indexes(backend: FalkorDBBackend, timeout: float = 600.0) -> None:
+    """Indexes created on a populated graph are built in the background: wait until every one
+    reports OPERATIONAL (a query meanwhile would be right, but scan)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        statuses = backend.run("CALL db.indexes() YIELD status RETURN status").rows
+        if all(status == "OPERATIONAL" for (status,) in statuses):
+            return
+        if time.monotonic() > deadline:
+            raise FalkorDBError(f"FalkorDB's indexes were not ready within {timeout:.0f} s")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
 class EmbeddedEngine:
     """A FalkorDB server of this process with the models it has loaded (most recent last)."""
 
-    def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2):
+    def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2, bulk: bool = True):
         self.directory = directory
         self.max_graphs = max_graphs
+        self.bulk = bulk  # GRAPH.BULK (the default) or batched UNWIND CREATE (load_rows)
+        self.last_loader = ""
         self.server: FalkorDBServer | None = None
         self.loaded: OrderedDict[str, str] = OrderedDict()  # content hash -> graph name
         self.loads = 0  # how many times a model was loaded (for tests and benchmarks)
@@ -528,7 +685,15 @@ class EmbeddedEngine:
                 if name in server.client().list_graphs():
                     handle.delete()
                 try:
-                    load_rows(handle, nodes, rels)
+                    self.last_loader = "unwind"
+                    if self.bulk:
+                        try:
+                            load_bulk(handle, nodes, rels)
+                            self.last_loader = "bulk"
+                        except NotBulkEncodable:  # checked before the graph exists
+                            load_rows(handle, nodes, rels)
+                    else:
+                        load_rows(handle, nodes, rels)
                 except BaseException:
                     try:
                         handle.delete()
