@@ -9,6 +9,7 @@ import click
 
 from ..defaults import DEFAULT_DATA_DIR
 from .common import as_of_options, data_option, graph_as_of
+from .filter_options import apply_filter, filter_options, ids_option, make_filter
 
 IMPORT_SOURCES = ("epoch", "ecosystem", "leaderboard", "devices", "qualcomm", "gsmarena", "all")
 
@@ -130,19 +131,31 @@ def _outcome_summary(outcome, references) -> dict:
 @data_option
 @click.option("--top", default=15, show_default=True, type=click.IntRange(1),
               help="How many sources and publishers to list.")
+@filter_options()
+@ids_option
 @as_of_options
 @format_option
-def stats(data, top, as_of, time, fmt):
-    """Counts of entities by type and of facts by relation, status, source and publisher."""
+def stats(data, top, classes, without_classes, relations, statuses, origins, markets, show_ids, as_of, time, fmt):
+    """Counts of entities by type and of facts by relation, status, source and publisher.
+
+    The filters count one part of the graph: `--origin curated`, `--market china`, ...
+    """
     from .. import analysis
 
-    result = analysis.stats(graph_as_of(_load(data), as_of, time))
+    graph = graph_as_of(_load(data), as_of, time)
+    view_filter = make_filter(classes, without_classes, relations, statuses, origins, markets)
+    view = apply_filter(graph, view_filter)
+    result = analysis.stats(view)
+    if not view_filter.is_empty():
+        result["filter"] = view_filter.describe()
     if fmt == "json":
         _json(result)
         return
     from rich.table import Table
 
     console = _console()
+    if "filter" in result:
+        console.print(f"filter: {result['filter']}", markup=False)
     console.print(f"{result['entities']} entities, {result['statements']} facts, {result['sources']} sources")
     for key, title, limit in (("by_type", "entity type", None), ("by_relation", "relation", None),
                               ("by_status", "status", None), ("by_source", "source", top),
@@ -150,7 +163,7 @@ def stats(data, top, as_of, time, fmt):
         counts = result[key]
         table = Table(title, "count", box=None, pad_edge=False, title_justify="left")
         for name, count in list(counts.items())[:limit]:
-            table.add_row(name, str(count))
+            table.add_row(_label(graph, key, name, show_ids), str(count))
         if limit is not None and len(counts) > limit:
             table.add_row(f"... {len(counts) - limit} more", "")
         console.print()
@@ -165,9 +178,16 @@ def stats(data, top, as_of, time, fmt):
 @data_option
 @click.option("--limit", default=1, show_default=True, type=click.IntRange(1, 50),
               help="How many shortest paths to show.")
+@click.option("--avoid", multiple=True, metavar="ENTITY",
+              help="Never go through this entity (id, name or alias; repeatable).")
+@click.option("--skip-hubs", is_flag=True,
+              help="Never go through a market (China, Worldwide, ...): they connect everything.")
+@filter_options()
+@ids_option
 @as_of_options
 @format_option
-def path(start, end, data, limit, as_of, time, fmt):
+def path(start, end, data, limit, avoid, skip_hubs, classes, without_classes, relations, statuses, origins,
+         markets, show_ids, as_of, time, fmt):
     """How two entities are connected: the shortest chain of facts, with their sources.
 
     START and END are ids, names or aliases ("Apple", "qwen2.5-max"). Direction is ignored to
@@ -176,7 +196,16 @@ def path(start, end, data, limit, as_of, time, fmt):
     from .. import analysis
 
     graph = graph_as_of(_load(data), as_of, time)
-    found = analysis.paths(graph, start, end, limit=limit)
+    view_filter = make_filter(classes, without_classes, relations, statuses, origins, markets)
+    if not view_filter.is_empty():
+        from ..errors import GraphkitError
+
+        ends = [analysis.find_entity(graph, start).id, analysis.find_entity(graph, end).id]
+        try:
+            graph = view_filter.apply(graph, keep=ends)
+        except GraphkitError as exc:
+            raise click.UsageError(str(exc)) from None
+    found = analysis.paths(graph, start, end, limit=limit, avoid=avoid, skip_hubs=skip_hubs)
     if fmt == "json":
         _json([p.as_dict() for p in found])
         return
@@ -185,14 +214,16 @@ def path(start, end, data, limit, as_of, time, fmt):
         return
     console = _console()
     for number, found_path in enumerate(found, 1):
-        names = " - ".join(f"{e['name']} ({e['id']})" for e in found_path.entities)
+        names = " - ".join(f"{e['name']} ({e['id']})" if show_ids else e["name"] for e in found_path.entities)
         console.print(f"path {number}, {found_path.length} hop{'s' if found_path.length != 1 else ''}: {names}",
                       markup=False)
         for hop in found_path.hops:
             for fact in hop.facts:
-                sources = "; ".join(_source_text(s) for s in fact.sources)
+                sources = "; ".join(_source_text(s, show_ids) for s in fact.sources)
+                subject, obj = (fact.subject, fact.object) if show_ids else (
+                    graph.entities[fact.subject].name, graph.entities[fact.object].name)
                 dates = f"  ({fact.dates})" if fact.dates else ""
-                console.print(f"  {fact.subject} {fact.relation} {fact.object}  [{fact.status}]{dates}", markup=False)
+                console.print(f"  {subject} {fact.relation} {obj}  [{fact.status}]{dates}", markup=False)
                 if fact.history:
                     console.print(f"      history: {fact.history}", markup=False)
                 console.print(f"      sources: {sources}", markup=False)
@@ -200,8 +231,21 @@ def path(start, end, data, limit, as_of, time, fmt):
                     console.print(f"      note: {fact.note}", markup=False)
 
 
-def _source_text(source: dict) -> str:
+def _label(graph, key: str, name: str, show_ids: bool) -> str:
+    """A stats row's label: the source's title or the publisher's name, with the id on --ids."""
+    if key == "by_source" and name in graph.sources:
+        title = graph.sources[name].title
+    elif key == "by_publisher" and name in graph.entities:
+        title = graph.entities[name].name
+    else:
+        return name
+    return f"{title} ({name})" if show_ids else title
+
+
+def _source_text(source: dict, show_ids: bool = False) -> str:
     parts = [source.get("title") or source["id"]]
+    if show_ids and source.get("title"):
+        parts.append(source["id"])
     if source.get("date"):
         parts.append(source["date"])
     if source.get("url"):
@@ -218,13 +262,32 @@ def _source_text(source: dict) -> str:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Entities per group.")
 @click.option("--class", "classes", multiple=True,
               help="Entity class to rank (repeatable; default: Organization and AIModel).")
+@click.option("--weighting", type=click.Choice(["evidence", "plain"]), default="evidence", show_default=True,
+              help="evidence: curated facts weigh more, and entities that several origins (curated, each "
+                   "dataset) write about rank higher; plain: every fact weighs 1.")
+@click.option("--curated-weight", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="With --weighting evidence: how many imported facts a curated fact weighs.")
+@filter_options(with_class=False)
+@ids_option
 @as_of_options
 @format_option
-def rank(data, measure, top, classes, as_of, time, fmt):
-    """The most central organizations and models, with the measure named."""
+def rank(data, measure, top, classes, weighting, curated_weight, without_classes, relations, statuses, origins,
+         markets, show_ids, as_of, time, fmt):
+    """The most central organizations and models, with the measure and the weighting named.
+
+    Devices and chipsets are left out by default (GSMArena's 12,000 phones would put phone makers
+    first): give --without-class to choose yourself, or --class Device to rank them.
+    """
     from .. import analysis
 
-    result = analysis.rank(graph_as_of(_load(data), as_of, time), measure=measure, top=top, groups=tuple(classes) or analysis.RANK_GROUPS)
+    groups = tuple(classes) or analysis.RANK_GROUPS
+    if not without_classes and not {"Device", "Chipset"} & set(groups):
+        without_classes = ("Device", "Chipset")
+    view_filter = make_filter((), without_classes, relations, statuses, origins, markets)
+    view = apply_filter(graph_as_of(_load(data), as_of, time), view_filter)
+    result = analysis.rank(view, measure=measure, top=top, groups=groups, weighting=weighting,
+                           curated_weight=curated_weight)
+    result["filter"] = view_filter.describe()
     if fmt == "json":
         _json(result)
         return
@@ -232,12 +295,20 @@ def rank(data, measure, top, classes, as_of, time, fmt):
 
     console = _console()
     console.print(f"measure: {result['description']}", markup=False)
+    console.print(f"weighting: {result['weighting_description']}", markup=False)
+    if result["filter"]:
+        console.print(f"filter: {result['filter']}", markup=False)
     for group, rows in result["groups"].items():
-        table = Table("#", "id", "name", "type", measure, "facts", box=None, pad_edge=False,
-                      title=f"most central: {group}", title_justify="left")
+        columns = ["#", *(["id"] if show_ids else []), "name", "type", measure, "facts"]
+        if weighting == "evidence":
+            columns.append("origins")
+        table = Table(*columns, box=None, pad_edge=False, title=f"most central: {group}", title_justify="left")
         for row in rows:
-            table.add_row(str(row["rank"]), row["id"], row["name"], row["type"], f"{row['score']:.6f}",
-                          str(row["facts"]))
+            cells = [str(row["rank"]), *([row["id"]] if show_ids else []), row["name"], row["type"],
+                     f"{row['score']:.6f}", str(row["facts"])]
+            if weighting == "evidence":
+                cells.append(", ".join(row["origins"]))
+            table.add_row(*cells)
         console.print()
         console.print(table)
 
@@ -254,14 +325,20 @@ def rank(data, measure, top, classes, as_of, time, fmt):
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Communities to show.")
 @click.option("--members", default=8, show_default=True, type=click.IntRange(1),
               help="Best-connected members shown per community.")
+@filter_options()
+@ids_option
 @as_of_options
 @format_option
-def communities(data, method, seed, resolution, top, members, as_of, time, fmt):
+def communities(data, method, seed, resolution, top, members, classes, without_classes, relations, statuses,
+                origins, markets, show_ids, as_of, time, fmt):
     """Groups of densely connected entities (community detection on the entity graph)."""
     from .. import analysis
 
-    result = analysis.communities(graph_as_of(_load(data), as_of, time), method=method, seed=seed, resolution=resolution, top=top,
-                                  members=members)
+    view_filter = make_filter(classes, without_classes, relations, statuses, origins, markets)
+    result = analysis.communities(apply_filter(graph_as_of(_load(data), as_of, time), view_filter), method=method, seed=seed,
+                                  resolution=resolution, top=top, members=members)
+    if not view_filter.is_empty():
+        result["filter"] = view_filter.describe()
     if fmt == "json":
         _json(result)
         return
@@ -273,7 +350,7 @@ def communities(data, method, seed, resolution, top, members, as_of, time, fmt):
     table = Table("#", "size", "types", "best-connected members", box=None, pad_edge=False)
     for community in result["communities"]:
         types = ", ".join(f"{k} {v}" for k, v in community["types"].items())
-        names = ", ".join(m["name"] for m in community["members"])
+        names = ", ".join(f"{m['name']} ({m['id']})" if show_ids else m["name"] for m in community["members"])
         table.add_row(str(community["community"]), str(community["size"]), types, names)
     console.print(table)
 
