@@ -336,7 +336,6 @@ def test_rank_on_the_merged_graph_puts_ai_developers_first(tmp_path):
     """The issue's case: after importing every dataset, the default rank lists the big AI
     developers, not phone makers (GSMArena) or Hub hobby accounts (leaderboard)."""
     from datasets import ALIASES, datasets_dir
-
     from graphkit.filters import Filter
     from graphkit.importers import import_all
 
