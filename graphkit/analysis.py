@@ -7,7 +7,7 @@ both directions for connectivity while each fact keeps its real direction in the
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 
@@ -100,16 +100,17 @@ def model_entity_graph(graph: KnowledgeGraph, *, same_order: bool = False):
     return simple
 
 
-def _edge_weights(graph: KnowledgeGraph, origin_weights: dict[str, float] | None = None) -> Counter:
+def _edge_weights(graph: KnowledgeGraph, origin_weights: dict[str, float] | None = None,
+                  ) -> dict[tuple[str, str], float]:
     """(entity, entity) in sorted order -> number of facts between the two (self-facts left out),
     each fact counted with the weight of its origin when `origin_weights` is given
     (graphkit.filters.origin_of: curated, or the dataset; missing origins weigh 1)."""
     from .filters import origin_of
 
-    weights: Counter = Counter()
+    weights: dict[tuple[str, str], float] = defaultdict(float)
     for st in graph.statements:
         if st.subject != st.object:
-            w = 1 if origin_weights is None else origin_weights.get(origin_of(st), 1.0)
+            w: float = 1 if origin_weights is None else origin_weights.get(origin_of(st), 1.0)
             weights[(st.subject, st.object) if st.subject < st.object else (st.object, st.subject)] += w
     return weights
 
@@ -130,7 +131,7 @@ def pagerank_and_degree(graph: KnowledgeGraph, alpha: float = 0.85, max_iter: in
         return {}, degree
     index = {node: i for i, node in enumerate(nodes)}
     weights = _edge_weights(graph, origin_weights)
-    counts = _edge_weights(graph) if origin_weights is not None else weights
+    counts = _edge_weights(graph) if origin_weights is not None else weights  # facts, not weights
     rows = np.empty(2 * len(weights), dtype=np.int64)
     cols = np.empty(2 * len(weights), dtype=np.int64)
     data = np.empty(2 * len(weights), dtype=float)
@@ -138,8 +139,8 @@ def pagerank_and_degree(graph: KnowledgeGraph, alpha: float = 0.85, max_iter: in
         i, j = index[u], index[v]
         rows[2 * k], cols[2 * k], rows[2 * k + 1], cols[2 * k + 1] = i, j, j, i
         data[2 * k] = data[2 * k + 1] = w
-        degree[u] += counts[(u, v)]
-        degree[v] += counts[(u, v)]
+        degree[u] += int(counts[(u, v)])
+        degree[v] += int(counts[(u, v)])
     matrix = sparse.csr_array((data, (rows, cols)), shape=(count, count))
     sums = matrix.sum(axis=1)
     sums[sums != 0] = 1.0 / sums[sums != 0]
@@ -300,13 +301,15 @@ def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
     if weighting not in WEIGHTINGS:
         raise ValueError(f"unknown weighting '{weighting}' (known: {', '.join(WEIGHTINGS)})")
     weights = {"curated": curated_weight} if weighting == "evidence" else None
-    result = _rank(graph, load_ontology(), measure, top, groups, weights)
+    origins: dict[str, set[str]] = {}
     if weighting == "evidence":
-        origins: dict[str, set[str]] = {}
         for st in graph.statements:
             origin = origin_of(st)
             origins.setdefault(st.subject, set()).add(origin)
             origins.setdefault(st.object, set()).add(origin)
+    factor = {entity: len(found) ** 2 for entity, found in origins.items()} if weights is not None else None
+    result = _rank(graph, load_ontology(), measure, top, groups, weights, factor)
+    if weighting == "evidence":
         for rows in result["groups"].values():
             for row in rows:
                 row["origins"] = sorted(origins.get(row["id"], ()))
@@ -316,13 +319,12 @@ def rank(graph: KnowledgeGraph, *, measure: str = "pagerank", top: int = 10,
 
 
 def _rank(graph: KnowledgeGraph, ontology, measure: str, top: int, groups: tuple[str, ...],
-          weights: dict[str, float] | None) -> dict:
+          weights: dict[str, float] | None, factor: dict[str, int] | None) -> dict:
     if measure not in MEASURES:
         raise ValueError(f"unknown measure '{measure}' (known: {', '.join(MEASURES)})")
     for group in groups:
         if group not in ontology.classes:
             raise GraphkitError(f"unknown class '{group}' (known: {', '.join(ontology.classes)})")
-    factor = _evidence_factor(graph) if weights is not None else None
     if measure == "pagerank":  # no networkx graph needed (the common case, and the slow one to build)
         scores, degree = pagerank_and_degree(graph, origin_weights=weights)
         return _ranked(graph, ontology, measure, groups, top, _times(scores, factor), degree)
@@ -339,18 +341,6 @@ def _rank(graph: KnowledgeGraph, ontology, measure: str, top: int, groups: tuple
     # degree and betweenness are unweighted: the evidence factor is what weighting changes
     return _ranked(graph, ontology, measure, groups, top, _times(scores, factor),
                    dict(simple.degree(weight="weight")))
-
-
-def _evidence_factor(graph: KnowledgeGraph) -> dict[str, int]:
-    """entity -> (number of origins with facts about it) squared."""
-    from .filters import origin_of
-
-    origins: dict[str, set[str]] = {}
-    for st in graph.statements:
-        origin = origin_of(st)
-        origins.setdefault(st.subject, set()).add(origin)
-        origins.setdefault(st.object, set()).add(origin)
-    return {entity: len(found) ** 2 for entity, found in origins.items()}
 
 
 def _times(scores: dict[str, float], factor: dict[str, int] | None) -> dict[str, float]:
