@@ -213,7 +213,7 @@ def test_path_as_of_and_dates(data_dir):
     hops = json.loads(out)
     assert all(f["relation"] != "partners-with" for p in hops for h in p["hops"] for f in h["facts"])
     out = run("path", "honor", "huawei", "-d", str(data_dir))
-    assert "honor subsidiary-of huawei  [confirmed]  (until 2020-11 (ended))" in out
+    assert "Honor subsidiary-of Huawei  [confirmed]  (until 2020-11 (ended))" in out  # names; ids with --ids
 
 
 def test_rank_and_communities_as_of(data_dir):
