@@ -20,6 +20,8 @@ from .rdf import build_rdf
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .store import CompiledStore
+
 __all__ = ["DEFAULT_BASE_IRI", "DEFAULT_DATA_DIR", "DEFAULT_OUT_DIR", "BuildResult", "BuildWriter", "PathLike",
            "build", "build_writers", "check", "export", "load", "validate"]
 
@@ -50,7 +52,8 @@ class BuildResult:
     model and the RDF view are only loaded when asked for (a no-change build needs neither)."""
 
     def __init__(self, graph: KnowledgeGraph | None, rdf: Graph | None, files: list[Path],
-                 timings: dict[str, float] | None = None, unchanged: list[Path] | None = None, store=None):
+                 timings: dict[str, float] | None = None, unchanged: list[Path] | None = None,
+                 store: CompiledStore | None = None):
         self._graph = graph
         self._rdf = rdf
         self.files = files
@@ -60,13 +63,17 @@ class BuildResult:
 
     @property
     def graph(self) -> KnowledgeGraph:
-        if self._graph is None and self.store is not None:
+        if self._graph is None:
+            if self.store is None:
+                raise ValueError("this BuildResult holds neither a model nor a compiled store")
             self._graph = self.store.model()
         return self._graph
 
     @property
     def rdf(self) -> Graph:
-        if self._rdf is None and self.store is not None:
+        if self._rdf is None:
+            if self.store is None:
+                raise ValueError("this BuildResult holds neither RDF nor a compiled store")
             self._rdf = self.store.rdf_graph()
         return self._rdf
 

@@ -24,7 +24,11 @@ def _stat(path: Path) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequence[Callable[..., list[Path]]]) -> list[tuple[str, str, Callable]]:
+#: Build writers, or a function that lists them (called only when an extra output is stale).
+Extras = Sequence[Callable[..., list[Path]]] | Callable[[], Sequence[Callable[..., list[Path]]]]
+
+
+def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Extras) -> list[tuple[str, str, Callable]]:
     """(name, input key, write(out_dir) -> paths) for each export of a build: the data exports
     depend on the model's digest, the vocabulary files on the ontology only."""
     from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
@@ -54,7 +58,7 @@ def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Sequen
 
 
 def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, formats: tuple[str, ...], *,
-                        extras: Sequence[Callable[..., list[Path]]] = (), timings: dict | None = None,
+                        extras: Extras = (), timings: dict | None = None,
                         on_step: Step | None = None,
                         stage: str | os.PathLike | None = None) -> tuple[list[Path], list[Path]]:
     """Write the exports whose model changed (or whose files were touched); (written, unchanged).
