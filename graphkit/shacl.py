@@ -16,6 +16,8 @@ from .model import Entity, KnowledgeGraph, Source, Statement
 from .ontology import ontology_dir
 
 ENGINES = ("pyrudof", "pyshacl")
+#: (focus IRI, path IRI or None, constraint component IRI, message or None, named shape IRI or None)
+Violation = tuple[str, str | None, str, str | None, str | None]
 
 
 def default_engine() -> str:
@@ -76,7 +78,7 @@ def _shape_messages() -> tuple[set[str], dict[str, str], dict[tuple[str | None, 
     return {str(m) for m in shapes.objects(None, SH.message)}, by_shape, by_constraint
 
 
-def _pyshacl_violations(rdf_graph) -> list[tuple[str, str | None, str, str | None, str | None]]:
+def _pyshacl_violations(rdf_graph) -> list[Violation]:
     import pyshacl
     from rdflib import BNode, Graph, Literal, URIRef
     from rdflib.namespace import SH
@@ -91,7 +93,7 @@ def _pyshacl_violations(rdf_graph) -> list[tuple[str, str | None, str, str | Non
                                                inplace=True)  # data is our own throw-away copy
     if conforms:
         return []
-    out = []
+    out: list[Violation] = []
     for result in report.subjects(URIRef(str(SH) + "resultSeverity"), SH.Violation):
         focus = report.value(result, SH.focusNode)
         if isinstance(focus, (Literal, BNode)) or focus is None:
@@ -105,7 +107,7 @@ def _pyshacl_violations(rdf_graph) -> list[tuple[str, str | None, str, str | Non
     return out
 
 
-def _pyrudof_violations(rdf_graph) -> list[tuple[str, str | None, str, str | None, str | None]]:
+def _pyrudof_violations(rdf_graph) -> list[Violation]:
     import pyrudof
 
     data = rdf_graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
@@ -113,7 +115,7 @@ def _pyrudof_violations(rdf_graph) -> list[tuple[str, str | None, str, str | Non
     rudof.read_data(data, format=pyrudof.RDFFormat.NTriples)
     rudof.read_data(str(ontology_dir() / "graphkit.ttl"), merge=True)
     rudof.read_shacl(str(ontology_dir() / "shapes.ttl"))
-    out = []
+    out: list[Violation] = []
     for entry in rudof.validate_shacl():
         if "Violation" not in str(entry.severity):
             continue
