@@ -86,7 +86,7 @@ def valid_at(statement: Statement, day: str) -> bool:
 
 def has_ended(statement: Statement, day: str | None = None) -> bool:
     """Whether the fact no longer holds on `day` (default: today): its `until` has passed."""
-    return bool(statement.until) and first_day(statement.until) <= (day or today())
+    return statement.until is not None and first_day(statement.until) <= (day or today())
 
 
 # ----------------------------------------------------------------------------- known time

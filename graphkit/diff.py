@@ -172,7 +172,7 @@ def diff_graphs(old: KnowledgeGraph, new: KnowledgeGraph) -> GraphDiff:
 
     gone = sorted(old.entities.keys() - new.entities.keys())
     came = sorted(new.entities.keys() - old.entities.keys())
-    by_name = {}
+    by_name: dict[tuple[str, str], list[str]] = {}
     for eid in came:
         entity = new.entities[eid]
         by_name.setdefault((entity.name.casefold(), entity.type), []).append(eid)
