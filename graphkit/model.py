@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any
 
+from .errors import show
+
 #: Certainty of a statement, strongest first. The ontology's SKOS scheme (gk:CertaintyScheme)
 #: is the authority; this copy lets the model be used without reading the ontology.
 STATUSES: tuple[str, ...] = ("confirmed", "reported", "imported", "claimed", "rumored", "denied")
@@ -121,12 +123,12 @@ def parse_partial_date(text: str) -> str:
 
     match = DATE_PATTERN.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise ValueError(f"{show(text)} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = match.groups()
     try:
         datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a valid date: {exc}") from None
+        raise ValueError(f"{show(text)} is not a valid date: {exc}") from None
     return text
 
 

@@ -159,6 +159,17 @@ def test_source_values_an_export_cannot_write_are_refused_at_check(tmp_path, fie
     assert message in one_problem(check(tmp_path, text))
 
 
+@pytest.mark.parametrize("key", ["since", "until"])
+def test_a_multi_line_date_stays_on_one_line(tmp_path, key):
+    """Found by the fuzzer: a quoted date spanning lines ('0\n\n    0') was echoed as is, so the
+    problem took two lines of stderr."""
+    text = ("entities:\n  - {id: a, type: Company, name: A}\n  - {id: b, type: Company, name: B}\n"
+            "sources:\n  - {id: s, title: S}\nrelations:\n  - fact: a partners-with b\n    status: confirmed\n"
+            f"    source: s\n    {key}: '0\n\n      0'\n")
+    problem = one_problem(check(tmp_path, text), 10)
+    assert f"bad date in '{key}'" in problem and "\n" not in problem
+
+
 NAN_MODEL = "entities:\n  - {id: m, type: AIModel, name: M, attributes: {parameters: .nan}}\n"
 
 
