@@ -24,8 +24,6 @@ engine errors come back as SparqlSyntaxError or QueryError. This module never im
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import multiprocessing
 import os
 import queue
@@ -35,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +46,13 @@ from .errors import (
     ResourceLimitError,
     TooManyRows,
 )
+from .sparql.bodies import (  # noqa: F401 - GRAPH_FORMATS, SELECT_FORMATS, graph_body re-exported
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    ask_body,
+    graph_body,
+    select_body,
+)
 
 __all__ = ["QueryOutOfMemory", "QueryTimeout", "QueryWorker", "SparqlRequest", "StoreOpener", "NTriplesOpener",
            "TooManyRows", "WorkerCrashed", "WorkerPool", "WorkerResult", "WorkersBusy", "run_sparql_in_worker"]
@@ -56,20 +61,6 @@ DEFAULT_TIMEOUT = 30.0  # seconds
 DEFAULT_MAX_ROWS = 100_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE
 DEFAULT_MEMORY_MB = 2048  # address space a query may add to a worker process
 START_TIMEOUT = 120.0  # seconds for a new worker to open its store
-
-SELECT_FORMATS = {  # name -> media type (SPARQL 1.1 Query Results formats)
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_FORMATS = {  # name -> media type (RDF formats for CONSTRUCT/DESCRIBE)
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class QueryOutOfMemory(MemoryLimitExceeded):
@@ -181,7 +172,7 @@ def _execute(store, request: SparqlRequest) -> WorkerResult:
         result = WorkerResult("ask", boolean=answer, count=1)
         if request.select_format != "terms":
             result.media_type = SELECT_FORMATS[request.select_format]
-            result.body = _ask_body(answer, request.select_format)
+            result.body = ask_body(answer, request.select_format)
     elif isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = []
@@ -195,7 +186,7 @@ def _execute(store, request: SparqlRequest) -> WorkerResult:
             result.rows = rows
         else:
             result.media_type = SELECT_FORMATS[request.select_format]
-            result.body = _select_body(variables, rows, request.select_format)
+            result.body = select_body(variables, rows, request.select_format)
     else:
         triples = []
         for triple in answer:
@@ -213,123 +204,6 @@ def _execute(store, request: SparqlRequest) -> WorkerResult:
 
 
 # ---------------------------------------------------------------- serializers
-
-def _json_term(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate), "object": _json_term(term.object)}}
-
-
-def _xml_escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
-
-
-def _xml_term(term) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f'<literal xml:lang="{_xml_escape(term.language)}">{_xml_escape(term.value)}</literal>'
-        if term.datatype.value != XSD_STRING:
-            return f'<literal datatype="{_xml_escape(term.datatype.value)}">{_xml_escape(term.value)}</literal>'
-        return f"<literal>{_xml_escape(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
-
-
-_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-
-
-def _ask_body(answer: bool, fmt: str) -> bytes:
-    word = "true" if answer else "false"
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": answer}).encode()
-    if fmt == "xml":
-        return (_XML_HEAD + f"<head></head>\n<boolean>{word}</boolean>\n</sparql>\n").encode()
-    return (word + ("\r\n" if fmt == "csv" else "\n")).encode()
-
-
-def _select_body(variables: list[str], rows: list[tuple], fmt: str) -> bytes:
-    """SPARQL 1.1 Query Results in JSON, XML, CSV or TSV."""
-    import pyoxigraph as ox
-
-    if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        out = [_XML_HEAD, "<head>", *(f'<variable name="{_xml_escape(v)}"/>' for v in variables), "</head>\n<results>\n"]
-        for row in rows:
-            out.append("<result>")
-            out.extend(f'<binding name="{_xml_escape(v)}">{_xml_term(t)}</binding>'
-                       for v, t in zip(variables, row, strict=True) if t is not None)
-            out.append("</result>\n")
-        out.append("</results>\n</sparql>\n")
-        return "".join(out).encode("utf-8")
-    if fmt == "csv":
-        import csv
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-
-        def plain(term) -> str:
-            if term is None:
-                return ""
-            if isinstance(term, ox.BlankNode):
-                return f"_:{term.value}"
-            return term.value if hasattr(term, "value") else str(term)
-
-        for row in rows:
-            writer.writerow([plain(t) for t in row])
-        return buffer.getvalue().encode("utf-8")
-    if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in variables)]
-        lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(f"unknown results format {fmt!r}")
-
-
-def graph_body(triples: Sequence, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
-    """Triples in an RDF format, sorted (same answer -> same bytes); Turtle with the prefixes used."""
-    import pyoxigraph as ox
-
-    triples = sorted(triples, key=str)
-    if not triples:
-        return b"" if fmt != "jsonld" else b"[]"
-    if fmt == "ntriples":
-        return ("".join(f"{t} .\n" for t in triples)).encode("utf-8")
-    if fmt == "turtle":
-        text = "\n".join(str(t) for t in triples)
-        used = {p: ns for p, ns in sorted((prefixes or {}).items()) if "<" + ns in text}
-        lines = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8").split("\n")
-        head = sorted(line for line in lines if line.startswith("@prefix "))  # the engine's order varies
-        rest = [line for line in lines if not line.startswith("@prefix ")]
-        return "\n".join(head + rest).encode("utf-8")
-    if fmt == "jsonld":
-        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
-    if fmt == "rdfxml":
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""
-    raise ValueError(f"unknown RDF format {fmt!r}")
-
-
-# ---------------------------------------------------------------- the child process
 
 def _die_with_parent() -> None:
     """Exit when the parent process is gone (no orphan worker running a query after kill -9).

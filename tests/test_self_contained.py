@@ -25,13 +25,18 @@ def repository_files() -> list[Path]:
     return sorted(p for p in files if p.is_file() and p.suffix in TEXT_SUFFIXES)
 
 
+#: the design notes file of the first round, kept outside the repository (spelled in two parts so
+#: that this test does not name it)
+OUTSIDE_DOC = "DESIGN" + ".md"
+
+
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
 def test_nothing_refers_to_a_design_file_outside_the_repository():
     offenders = [str(p.relative_to(ROOT)) for p in repository_files()
-                 if p != Path(__file__) and "DESIGN.md" in read(p)]
+                 if p != Path(__file__) and OUTSIDE_DOC in read(p)]
     assert offenders == [], "design knowledge lives in docs/architecture.md"
 
 

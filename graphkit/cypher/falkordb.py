@@ -18,12 +18,10 @@ at exit (and, on Linux, with the process that started it).
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import re
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -56,7 +54,9 @@ from .backend import (
     missing_params,
     nested_values,
 )
+from .bulk import BULK_CALL_BYTES, BULK_TOKEN_BYTES, NotBulkEncodable, bulk_header, bulk_tokens  # noqa: F401 - re-exported
 from .dialect import FALKORDB, ensure_schema, labels_clause, node_ids_query, quote_name
+from .fingerprint import model_fingerprint  # noqa: F401 - re-exported (serve, tests)
 
 #: Unix socket paths are limited to 108 bytes; longer cache paths fall back to the temp dir.
 _MAX_SOCKET_PATH = 100
@@ -431,40 +431,6 @@ def _to_plain(value, keys: dict) -> Any:
 # --------------------------------------------------------------------------- loading
 
 
-def model_fingerprint(graph) -> str:
-    """A hash of the model's content: equal for equal content, different when anything that
-    reaches the property graph differs (the projection is a function of the model and the
-    cached ontology). Built from every content field of the model's dataclasses
-    (graphkit.model.content_fields: all but the source location), so a field added to the
-    model is part of it: 4x cheaper than hashing the projected rows."""
-    import gc
-    from operator import attrgetter
-
-    from ..model import content_fields
-
-    getters: dict[type, Any] = {}
-
-    def content(obj) -> str:
-        getter = getters.get(type(obj))
-        if getter is None:  # per class, so a subclass's own fields count too
-            getter = getters[type(obj)] = attrgetter(*content_fields(type(obj)))
-        return repr(getter(obj))
-
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        parts = [content(graph.entities[key]) for key in sorted(graph.entities)]
-        parts.append("\x1e")
-        parts.extend(content(graph.sources[key]) for key in sorted(graph.sources))
-        parts.append("\x1e")
-        parts.extend(sorted(content(st) for st in graph.statements))
-        data = "\n".join(parts).encode("utf-8", "surrogatepass")
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return hashlib.sha256(data).hexdigest()
-
-
 def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
     """Load the projection rows into an empty FalkorDB graph.
 
@@ -495,82 +461,6 @@ def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
             backend.run(statement, {"rows": group[i:i + batch_size]}, write=True)
 
 
-#: GRAPH.BULK: bytes per token (one label's or type's nodes or relationships) and per call; far
-#: below Redis' limits (512 MB per argument, 1 GB per command).
-BULK_TOKEN_BYTES = 32 * 1024 * 1024
-BULK_CALL_BYTES = 128 * 1024 * 1024
-_BULK_NULL, _BULK_BOOL, _BULK_DOUBLE, _BULK_STRING, _BULK_LONG, _BULK_ARRAY = range(6)
-_INT64 = (-(2 ** 63), 2 ** 63 - 1)
-
-
-class NotBulkEncodable(ValueError):
-    """A value or name GRAPH.BULK cannot carry (the loader then uses UNWIND, which reports it)."""
-
-
-def _bulk_value(value, out: bytearray, pack=struct.pack) -> None:
-    """One property value in GRAPH.BULK's binary form: a type byte, then its payload."""
-    if value is None:
-        out.append(_BULK_NULL)
-    elif value is True or value is False:
-        out += pack("=B?", _BULK_BOOL, value)
-    elif isinstance(value, str):
-        data = value.encode("utf-8")
-        if b"\0" in data:  # the engine reads C strings
-            raise NotBulkEncodable("a string with a NUL character")
-        out.append(_BULK_STRING)
-        out += data
-        out.append(0)
-    elif isinstance(value, int):
-        if not _INT64[0] <= value <= _INT64[1]:
-            raise NotBulkEncodable(f"integer out of the 64-bit range: {value}")
-        out += pack("=Bq", _BULK_LONG, value)
-    elif isinstance(value, float):
-        out += pack("=Bd", _BULK_DOUBLE, value)
-    elif isinstance(value, (list, tuple)):
-        out += pack("=Bq", _BULK_ARRAY, len(value))
-        for item in value:
-            if item is None:  # a null inside a list is not a null property: leave it to UNWIND
-                raise NotBulkEncodable("a list with a null")
-            _bulk_value(item, out)
-    else:
-        raise NotBulkEncodable(f"a property value of type {type(value).__name__}")
-
-
-def _bulk_header(name: str, keys: list[str]) -> bytearray:
-    for text in (name, *keys):
-        if "\0" in text or not text:
-            raise NotBulkEncodable(f"the name {text!r}")
-    out = bytearray(name.encode("utf-8") + b"\0")
-    out += struct.pack("=I", len(keys))
-    for key in keys:
-        out += key.encode("utf-8") + b"\0"
-    return out
-
-
-def _bulk_tokens(name: str, items: list, props, ends=None):
-    """Tokens of one label (or relationship type): (token, how many entities), each token at
-    most about BULK_TOKEN_BYTES. Every entity lists every key of the group (null if absent)."""
-    keys: dict[str, None] = {}
-    for item in items:
-        keys.update(dict.fromkeys(props(item)))
-    key_list = list(keys)
-    header = _bulk_header(name, key_list)
-    token, count = bytearray(header), 0
-    pack = struct.pack
-    for index, item in enumerate(items):
-        if ends is not None:
-            token += pack("=QQ", *ends[index])
-        values = props(item)
-        for key in key_list:
-            _bulk_value(values.get(key), token)
-        count += 1
-        if len(token) >= BULK_TOKEN_BYTES:
-            yield bytes(token), count
-            token, count = bytearray(header), 0
-    if count:
-        yield bytes(token), count
-
-
 def load_bulk(graph, nodes, rels) -> None:
     """Load the projection rows into a graph that does not exist yet with GRAPH.BULK, encoded
     here from the rows (no CSV, no other process), then create the indexes and wait until they
@@ -598,11 +488,11 @@ def load_bulk(graph, nodes, rels) -> None:
     # empty tokens first, one per label in sorted order: the engine numbers labels as it meets
     # them, as load_rows's indexes (sorted) do, so labels(n) lists them in the same order
     all_labels = sorted({label for labels in by_labels for label in labels})
-    node_tokens = [(bytes(_bulk_header(label, [])), 0) for label in all_labels]
+    node_tokens = [(bytes(bulk_header(label, [])), 0) for label in all_labels]
     node_tokens += [t for labels, group in by_labels.items()
-                   for t in _bulk_tokens(":".join(labels), group, lambda n: n.properties)]
+                   for t in bulk_tokens(":".join(labels), group, lambda n: n.properties)]
     rel_tokens = [t for rel_type, group in sorted(by_type.items())
-                  for t in _bulk_tokens(rel_type, group, lambda r: r.properties,
+                  for t in bulk_tokens(rel_type, group, lambda r: r.properties,
                                         [(node_ids[r.start], node_ids[r.end]) for r in group])]
     calls: list[tuple[list[bytes], list[bytes], int, int]] = []
     for kind, tokens in (("nodes", node_tokens), ("rels", rel_tokens)):

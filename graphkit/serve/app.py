@@ -31,47 +31,42 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import GraphkitError, QueryTimeout, ResourceLimitError, TooManyRows
+from ..errors import GraphkitError, QueryTimeout, TooManyRows
 from ..rdf import DEFAULT_BASE_IRI, data_prefixes
 from ..worker import (
     DEFAULT_MAX_ROWS,
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
-    QueryOutOfMemory,
     SparqlRequest,
     StoreOpener,
-    WorkerCrashed,
     WorkerPool,
-    WorkersBusy,
     graph_body,
 )
 from . import pages
+from .checks import (
+    GRAPH_OFFERS,
+    MAX_QUERY_CHARS,
+    PAGE_OFFERS,
+    SELECT_OFFERS,
+    HttpError,
+    LimitsMiddleware,
+    check_query,
+    chosen_format,
+    error_response,
+    read_form,
+    split_suffix,
+    status_of,
+)
 from .data import ServedGraph, open_served, signature
 from .negotiate import negotiate
 
 log = logging.getLogger("graphkit.serve")
 STATIC = Path(__file__).parent / "static"
 
-SELECT_OFFERS = [("application/sparql-results+json", "json"), ("application/json", "json"),
-                 ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
-                 ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/plain", "tsv")]
-GRAPH_OFFERS = [("text/turtle", "turtle"), ("application/x-turtle", "turtle"),
-                ("application/n-triples", "ntriples"), ("text/plain", "ntriples"),
-                ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
-                ("application/rdf+xml", "rdfxml")]
-PAGE_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html")] + GRAPH_OFFERS
-FORMAT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-                  "ntriples": "ntriples", "nt": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld",
-                  "rdfxml": "rdfxml", "rdf": "rdfxml", "html": "html"}
-SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".html": "html"}
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-HTML_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-MAX_QUERY_CHARS = 100_000
 
 
 @dataclass
@@ -88,34 +83,6 @@ class ServeConfig:
     reload_interval: float = 2.0
     cache_dir: str | None = None
     cypher: bool = True  # load the embedded FalkorDB (at start, in the background)
-
-
-class HttpError(Exception):
-    """An answer with a status and a one-line message."""
-
-    def __init__(self, status: int, message: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = " ".join(str(message).split())
-        self.headers = headers or {}
-
-
-def error_response(status: int, message: str, headers: dict | None = None) -> Response:
-    return PlainTextResponse(f"error: {' '.join(message.split())}\n", status_code=status, headers=headers)
-
-
-def _status_of(exc: GraphkitError) -> tuple[int, dict]:
-    if isinstance(exc, WorkersBusy):
-        return 503, {"Retry-After": "5"}
-    if isinstance(exc, (QueryTimeout, QueryOutOfMemory)):
-        return 503, {}
-    if isinstance(exc, TooManyRows):
-        return 422, {}
-    if isinstance(exc, ResourceLimitError):
-        return 503, {}
-    if isinstance(exc, WorkerCrashed):
-        return 500, {}
-    return 400, {}
 
 
 class GraphService:
@@ -236,64 +203,11 @@ class GraphService:
 
 # ---------------------------------------------------------------- helpers
 
-def _chosen_format(request: Request, offers, *, suffix: str | None = None) -> str:
-    explicit = suffix or request.query_params.get("format")
-    if explicit:
-        name = FORMAT_ALIASES.get(explicit.lower())
-        if name is None or name not in {n for _, n in offers}:
-            raise HttpError(400, f"unknown format '{explicit[:40]}' (known: {', '.join(sorted({n for _, n in offers}))})")
-        return name
-    name = negotiate(request.headers.get("accept"), offers)
-    if name is None:
-        kinds = ", ".join(dict.fromkeys(m for m, _ in offers))
-        raise HttpError(406, f"cannot answer in the requested types (Accept: {request.headers.get('accept', '')[:100]}); "
-                             f"available: {kinds}")
-    return name
-
-
-async def _form(request: Request) -> dict[str, list[str]]:
-    """An application/x-www-form-urlencoded body (parsed here: no multipart dependency)."""
-    from urllib.parse import parse_qs
-
-    body = await request.body()
-    try:
-        return parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=1000)
-    except UnicodeDecodeError:
-        raise HttpError(400, "the form is not valid UTF-8") from None
-    except ValueError as exc:
-        raise HttpError(400, f"malformed form: {exc}") from None
-
-
-def _query_keywords(query: str) -> list[str]:
-    from .. import sparql
-
-    return sparql._keywords(query)
-
-
-def check_query(query: str) -> str:
-    """The query form ('select', 'ask', 'graph'), or HttpError: update 403, SERVICE 403, malformed 400."""
-    from .. import sparql
-
-    if not query.strip():
-        raise HttpError(400, "empty query")
-    if len(query) > MAX_QUERY_CHARS:
-        raise HttpError(413, f"the query is longer than {MAX_QUERY_CHARS:,} characters")
-    if sparql.uses_service(query):
-        raise HttpError(403, "SERVICE clauses are refused: this endpoint never makes network calls")
-    try:
-        return sparql.query_form(query)
-    except GraphkitError:
-        words = [w for w in _query_keywords(query) if w not in ("PREFIX", "BASE")]
-        if words and words[0] in UPDATE_KEYWORDS:
-            raise HttpError(403, "this endpoint is read-only: SPARQL updates are refused") from None
-        raise HttpError(400, "not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found") from None
-
-
 async def _answer_sparql(request: Request, query: str, *, default_graph=(), named_graphs=()) -> Response:
     service: GraphService = request.app.state.service
     form = check_query(query)
     offers = GRAPH_OFFERS if form == "graph" else SELECT_OFFERS
-    fmt = _chosen_format(request, offers)
+    fmt = chosen_format(request, offers)
     for iri in (*default_graph, *named_graphs):
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", iri):
             raise HttpError(400, f"not an IRI: '{iri[:100]}'")
@@ -302,7 +216,7 @@ async def _answer_sparql(request: Request, query: str, *, default_graph=(), name
                                          graph_format=fmt if form == "graph" else "ntriples",
                                          default_graph=default_graph, named_graphs=named_graphs)
     except GraphkitError as exc:
-        status, headers = _status_of(exc)
+        status, headers = status_of(exc)
         raise HttpError(status, str(exc), headers) from None
     media = result.media_type
     if media.startswith("text/") or media.endswith(("json", "xml", "triples")):
@@ -327,7 +241,7 @@ async def sparql_endpoint(request: Request) -> Response:
         return await _answer_sparql(request, query, default_graph=default_graph, named_graphs=named_graphs)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/x-www-form-urlencoded":
-        form = await _form(request)
+        form = await read_form(request)
         if "update" in form:
             raise HttpError(403, "this endpoint is read-only: SPARQL updates are refused")
         queries = form.get("query", [])
@@ -355,7 +269,7 @@ async def service_description(request: Request) -> Response:
     if negotiate(request.headers.get("accept"), [("text/html", "html")] + GRAPH_OFFERS) == "html" and \
             "text/html" in request.headers.get("accept", ""):
         return RedirectResponse("/query", status_code=303)
-    fmt = _chosen_format(request, GRAPH_OFFERS)
+    fmt = chosen_format(request, GRAPH_OFFERS)
     service: GraphService = request.app.state.service
     sd = "http://www.w3.org/ns/sparql-service-description#"
     formats = "http://www.w3.org/ns/formats/"
@@ -415,7 +329,7 @@ async def pack_run(request: Request) -> Response:
                 raise HttpError(400, "the body must be a JSON object of parameter -> text or integer")
             values.update({str(k): v for k, v in body.items()})
         elif content_type == "application/x-www-form-urlencoded":
-            values.update({k: v[-1] for k, v in (await _form(request)).items()})
+            values.update({k: v[-1] for k, v in (await read_form(request)).items()})
     try:
         bindings = sparql.resolve_params(query.text, values, base_iri=service.config.base_iri,
                                          prefixes=service.prefixes, kg=service.graph.kg, origin=name)
@@ -476,7 +390,7 @@ async def cypher_endpoint(request: Request) -> Response:
     try:
         answer = await run_in_threadpool(service.run_cypher, query, params)
     except GraphkitError as exc:
-        status, headers = _status_of(exc)
+        status, headers = status_of(exc)
         message = str(exc)
         if status == 400 and re.search(r"\b(write|read-only|readonly)\b", message, re.I):
             status = 403
@@ -487,18 +401,11 @@ async def cypher_endpoint(request: Request) -> Response:
 
 # ---------------------------------------------------------------- Linked Data
 
-def _split_suffix(key: str) -> tuple[str, str | None]:
-    for suffix, fmt in SUFFIXES.items():
-        if key.endswith(suffix):
-            return key[: -len(suffix)], fmt
-    return key, None
-
-
 async def _resource(request: Request, kind: str) -> Response:
     service: GraphService = request.app.state.service
     graph = service.graph
-    key, suffix = _split_suffix(request.path_params["key"])
-    fmt = _chosen_format(request, PAGE_OFFERS, suffix=suffix)
+    key, suffix = split_suffix(request.path_params["key"])
+    fmt = chosen_format(request, PAGE_OFFERS, suffix=suffix)
     item: Any
     if kind == "entity":
         item = graph.kg.entities.get(key)
@@ -528,7 +435,7 @@ async def _resource(request: Request, kind: str) -> Response:
         result = await run_in_threadpool(service.run_sparql, f"DESCRIBE <{iri}>", select_format="json",
                                          graph_format=fmt)
     except GraphkitError as exc:
-        status, headers = _status_of(exc)
+        status, headers = status_of(exc)
         raise HttpError(status, str(exc), headers) from None
     return Response(result.body, media_type=result.media_type + "; charset=utf-8", headers={"Vary": "Accept"})
 
@@ -555,7 +462,7 @@ async def search(request: Request) -> Response:
     if len(query) > 200:
         raise HttpError(400, "the search text is longer than 200 characters")
     hits = service.graph.search(query, limit=limit)
-    if _chosen_format(request, [("application/json", "json"), ("text/html", "html")]) == "html":
+    if chosen_format(request, [("application/json", "json"), ("text/html", "html")]) == "html":
         return HTMLResponse(pages.search_page(service.graph, query, hits))
     return JSONResponse({"query": query, "hits": hits})
 
@@ -611,55 +518,6 @@ async def health(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------- middleware
-
-class LimitsMiddleware:
-    """Request-size limits, errors as one-line answers, security headers on every answer."""
-
-    def __init__(self, app, max_body: int, max_url: int = 16_384):
-        self.app = app
-        self.max_body = max_body
-        self.max_url = max_url
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        if len(scope.get("query_string", b"")) + len(scope.get("raw_path", b"") or b"") > self.max_url:
-            return await error_response(414, f"the URL is longer than {self.max_url:,} bytes")(scope, receive, send)
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                too_big = int(length) > self.max_body
-            except ValueError:
-                return await error_response(400, "bad Content-Length")(scope, receive, send)
-            if too_big:
-                return await error_response(413, f"the request body is larger than {self.max_body:,} bytes")(
-                    scope, receive, send)
-        received = 0
-
-        async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise HttpError(413, f"the request body is larger than {self.max_body:,} bytes")
-            return message
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
-                content_type = dict(message.get("headers") or []).get(b"content-type", b"")
-                if content_type.startswith(b"text/html"):
-                    extra += [(b"content-security-policy", HTML_CSP.encode()), (b"x-frame-options", b"DENY")]
-                message = {**message, "headers": list(message.get("headers") or []) + extra}
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except HttpError as exc:
-            await error_response(exc.status, exc.message, exc.headers)(scope, receive, send_with_headers)
-
 
 async def _http_error(request: Request, exc: HttpError) -> Response:
     return error_response(exc.status, exc.message, exc.headers)
