@@ -55,8 +55,9 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
     """Run a Cypher query.
 
     Without `uri`, on the embedded FalkorDB loaded with `graph` (a KnowledgeGraph or a compiled
-    store, graphkit.store; default: the YAML in seed_data/); the loaded copy is kept for the next call and reloaded whenever the model's
-    content changes. With `uri` (bolt://, neo4j://, ...), on that Neo4j server, with `auth`
+    store, graphkit.store; default: the YAML in seed_data/); the loaded copy is kept for the next
+    call in this process and reloaded whenever the model's content changes, and a compiled store
+    keeps a snapshot of it for the next process (graphkit.cypher.snapshot). With `uri` (bolt://, neo4j://, ...), on that Neo4j server, with `auth`
     = (user, password) and `database`. `timeout` is in seconds. The embedded engine is
     read-only; `write=True` is only for a remote server. `max_rows`: refuse an answer with more
     rows (TooManyRows) before it is all built; `timeout` stops the query (QueryTimeout).
@@ -79,12 +80,11 @@ def run_cypher(query: str, params: dict | None = None, *, graph: KnowledgeGraph 
         from ..inputs import load
 
         graph = load(DEFAULT_DATA_DIR)
-    key = None
-    if hasattr(graph, "digest") and hasattr(graph, "model"):  # a compiled store: its digest names the content
-        key, graph = graph.digest, graph.model()
     from .falkordb import embedded_engine
 
-    return embedded_engine().run(graph, query, params, timeout=timeout, key=key, max_rows=max_rows)
+    # a compiled store goes as it is: its digest names the content, and the engine starts from
+    # its FalkorDB snapshot when it has one, without reading the model
+    return embedded_engine().run(graph, query, params, timeout=timeout, max_rows=max_rows)
 
 
 def push_neo4j(graph: KnowledgeGraph, uri: str, auth: tuple[str, str] | None = None,

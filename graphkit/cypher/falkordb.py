@@ -11,9 +11,11 @@ NUL in a string, an integer beyond 64 bits, a null inside a list) falls back to 
 
 The engine keeps the server and the loaded graph between calls in one Python process (the
 second query on the same model skips the load), keyed by a hash of the model's content
-computed at every call: a changed model is loaded again, so an answer never comes from a
-stale graph. The server stops
-at exit (and, on Linux, with the process that started it).
+computed at every call (or the compiled store's digest): a changed model is loaded again, so
+an answer never comes from a stale graph. Given a compiled store, the engine saves the loaded
+graph as a snapshot in it and a later process starts its server from that snapshot instead of
+loading the model (graphkit.cypher.snapshot). The server stops at exit (and, on Linux, with
+the process that started it).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,8 @@ from .bulk import BULK_CALL_BYTES, BULK_TOKEN_BYTES, NotBulkEncodable, bulk_head
 from .dialect import FALKORDB, ensure_schema, labels_clause, node_ids_query, quote_name
 from .fingerprint import model_fingerprint  # noqa: F401 - re-exported (serve, tests)
 
+#: The dump file name in the server's working directory (a snapshot is linked there to be loaded)
+DUMP = "dump.rdb"
 #: Unix socket paths are limited to 108 bytes; longer cache paths fall back to the temp dir.
 _MAX_SOCKET_PATH = 100
 LOAD_BATCH_SIZE = 5000
@@ -137,7 +142,7 @@ class FalkorDBServer:
 
     def __init__(self, directory: str | os.PathLike | None = None, *, bolt_port: int | None = None,
                  password: str | None = None, startup_timeout: float = 20.0,
-                 query_memory_mb: int | None = QUERY_MEMORY_MB):
+                 query_memory_mb: int | None = QUERY_MEMORY_MB, snapshot: str | os.PathLike | None = None):
         if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
             raise ValueError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT}")
         self.base = Path(directory) if directory else cache_dir() / "falkordb"
@@ -145,6 +150,9 @@ class FalkorDBServer:
         self.password = password
         self.startup_timeout = startup_timeout
         self.query_memory_mb = query_memory_mb
+        # an RDB file to start from (graphkit.cypher.snapshot): linked into the working
+        # directory as the dump the server loads at start; its checksum is verified while loading
+        self.snapshot = Path(snapshot) if snapshot else None
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self.socket: Path | None = None
@@ -166,9 +174,17 @@ class FalkorDBServer:
             self.workdir = Path(tempfile.mkdtemp(prefix=f"graphkit-falkordb-{os.getpid()}-"))
             self.socket = self.workdir / "falkordb.sock"
         self.import_folder = _empty_import_folder(self.workdir)
+        if self.snapshot is not None:
+            try:
+                os.symlink(self.snapshot.absolute(), self.workdir / DUMP)
+                # loading runs at about 20 MB/s on a loaded machine; allow for a slower one
+                self.startup_timeout = max(self.startup_timeout, 20.0 + self.snapshot.stat().st_size / 2e6)
+            except OSError as exc:
+                self._cleanup()
+                raise FalkorDBError(f"cannot use the snapshot {self.snapshot}: {exc.strerror}") from None
         command = [server, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-                   "--save", "", "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no",
-                   "--loadmodule", module, "IMPORT_FOLDER", f"{self.import_folder}/"]
+                   "--save", "", "--appendonly", "no", "--dir", str(self.workdir), "--dbfilename", DUMP,
+                   "--daemonize", "no", "--loadmodule", module, "IMPORT_FOLDER", f"{self.import_folder}/"]
         if self.bolt_port:
             command += ["BOLT_PORT", str(self.bolt_port)]
         if self.password:
@@ -207,6 +223,13 @@ class FalkorDBServer:
             time.sleep(0.01)
         self.stop()
         raise FalkorDBError(f"FalkorDB did not start within {self.startup_timeout:.0f} s")
+
+    def save(self) -> Path:
+        """Dump every graph of the server to an RDB file in its working directory (SAVE: the
+        server writes a temporary file and renames it); returns its path."""
+        assert self.workdir is not None  # started
+        self.client().connection.execute_command("SAVE")
+        return self.workdir / DUMP
 
     def log_tail(self) -> str:
         if self.workdir is None:
@@ -461,13 +484,15 @@ def load_rows(graph, nodes, rels, *, batch_size: int = LOAD_BATCH_SIZE) -> None:
             backend.run(statement, {"rows": group[i:i + batch_size]}, write=True)
 
 
-def load_bulk(graph, nodes, rels) -> None:
+def load_bulk(graph, nodes, rels, *, before_indexes: Callable[[], None] | None = None) -> None:
     """Load the projection rows into a graph that does not exist yet with GRAPH.BULK, encoded
     here from the rows (no CSV, no other process), then create the indexes and wait until they
     are ready. Nodes and relationships come in the order `load_rows` creates them, so both
     loaders give every node and relationship the same internal id.
 
     Raises NotBulkEncodable before anything is sent when a value or name cannot be carried.
+    `before_indexes` runs once the graph is loaded, before the indexes are created (the
+    engine saves its snapshot there).
     """
     by_labels: dict[tuple, list] = {}
     for node in nodes:
@@ -516,6 +541,8 @@ def load_bulk(graph, nodes, rels) -> None:
         raise FalkorDBError(f"FalkorDB refused the bulk load: {shorten(str(exc), 300)}") from None
     except redis.exceptions.ConnectionError as exc:
         raise FalkorDBError(f"lost the connection to FalkorDB during the bulk load: {shorten(str(exc), 300)}") from None
+    if before_indexes is not None:
+        before_indexes()
     backend = FalkorDBBackend(graph)
     ensure_schema(backend, {label for labels in by_labels for label in labels}, set(by_type), managed=False)
     wait_for_indexes(backend)
@@ -536,18 +563,41 @@ def wait_for_indexes(backend: FalkorDBBackend, timeout: float = 600.0) -> None:
         delay = min(delay * 2, 0.2)
 
 
-class EmbeddedEngine:
-    """A FalkorDB server of this process with the models it has loaded (most recent last)."""
+def _is_compiled_store(graph) -> bool:
+    """A compiled store (graphkit.store.CompiledStore) rather than a KnowledgeGraph."""
+    return hasattr(graph, "digest") and hasattr(graph, "directory") and hasattr(graph, "model")
 
-    def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2, bulk: bool = True):
+
+#: the folder of a compiled store's generation that holds its FalkorDB snapshot
+STORE_SNAPSHOT_FOLDER = "falkordb"
+
+
+class EmbeddedEngine:
+    """A FalkorDB server of this process with the models it has loaded (most recent last).
+
+    Given a compiled store (graphkit.store), the engine starts from the store's FalkorDB
+    snapshot when it has a usable one (graphkit.cypher.snapshot; the model is not even read),
+    and otherwise loads the model and saves a snapshot for the next process. `snapshots=False`
+    turns both off.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2, bulk: bool = True,
+                 snapshots: bool = True):
         self.directory = directory
         self.max_graphs = max_graphs
         self.bulk = bulk  # GRAPH.BULK (the default) or batched UNWIND CREATE (load_rows)
+        self.snapshots = snapshots
         self.last_loader = ""
         self.server: FalkorDBServer | None = None
         self.loaded: OrderedDict[str, str] = OrderedDict()  # content hash -> graph name
-        self.loads = 0  # how many times a model was loaded (for tests and benchmarks)
-        self.last_load_seconds = 0.0
+        # for tests and benchmarks: how many times a model was loaded, a snapshot restored or written
+        self.loads = 0
+        self.restores = 0
+        self.snapshots_written = 0
+        self.snapshots_discarded = 0
+        self.last_load_seconds = 0.0  # rows + load + indexes (+ the snapshot's SAVE, see last_save_seconds)
+        self.last_save_seconds = 0.0
+        self.last_restore_seconds = 0.0  # server start from the snapshot + checks
         self._lock = threading.RLock()
 
     def _ensure_server(self) -> FalkorDBServer:
@@ -559,46 +609,147 @@ class EmbeddedEngine:
         return self.server
 
     def graph_for(self, graph, *, key: str | None = None) -> FalkorDBBackend:
-        """The backend of the loaded copy of `graph` (a KnowledgeGraph), loading it if needed.
+        """The backend of the loaded copy of `graph` (a KnowledgeGraph or a compiled store),
+        loading it if needed.
 
         `key` names the model's content when the caller knows it (the compiled store's digest),
         which saves hashing the model."""
         with self._lock:
-            digest = key or model_fingerprint(graph)
-            server = self._ensure_server()
+            store = graph if _is_compiled_store(graph) else None
+            digest = key or (store.digest if store is not None else model_fingerprint(graph))
+            if self.server is not None and not self.server.alive():
+                self.server.stop()
+                self.server = None
+                self.loaded.clear()
             name = self.loaded.get(digest)
             if name is None:
                 name = f"graphkit_{digest[:16]}"
-                handle = server.graph(name)
-                start = time.perf_counter()
-                nodes, rels = property_graph_rows(graph)
-                if name in server.client().list_graphs():
-                    handle.delete()
-                try:
-                    self.last_loader = "unwind"
-                    if self.bulk:
-                        try:
-                            load_bulk(handle, nodes, rels)
-                            self.last_loader = "bulk"
-                        except NotBulkEncodable:  # checked before the graph exists
-                            load_rows(handle, nodes, rels)
-                    else:
-                        load_rows(handle, nodes, rels)
-                except BaseException:
+                snapshot = None
+                if store is not None and self.snapshots:
+                    from .snapshot import Snapshot
+
+                    snapshot = Snapshot(Path(store.directory) / STORE_SNAPSHOT_FOLDER, digest)
+                if snapshot is None:
+                    self._load(graph, name, None)
+                elif not self._start_from(snapshot, name):
+                    # no usable snapshot: load under its lock, so that a second process waits
+                    # for this one's snapshot rather than loading the same model at the same time
+                    locked = snapshot.lock()
                     try:
-                        handle.delete()
-                    except Exception:  # noqa: BLE001 - the graph may not exist
-                        pass
-                    raise
-                handle.query("RETURN 0")  # an empty model still gets its (empty) graph
-                self.last_load_seconds = time.perf_counter() - start
-                self.loads += 1
+                        if not (locked and self._start_from(snapshot, name)):
+                            self._load(store.model(), name, snapshot if locked else None)
+                    finally:
+                        snapshot.unlock()
                 self.loaded[digest] = name
                 while len(self.loaded) > self.max_graphs:
                     _, old = self.loaded.popitem(last=False)
-                    server.graph(old).delete()
+                    self.server.graph(old).delete()
             self.loaded.move_to_end(digest)
-            return FalkorDBBackend(server.graph(name), "falkordb (embedded)", missing_is_empty=False)
+            return FalkorDBBackend(self.server.graph(name), "falkordb (embedded)", missing_is_empty=False)
+
+    def _load(self, graph, name: str, snapshot) -> None:
+        """Load a model into the server (started if needed); with `snapshot` (its lock held),
+        save the graph there right after the bulk load, before the indexes."""
+        server = self._ensure_server()
+        handle = server.graph(name)
+        start = time.perf_counter()
+        self.last_save_seconds = 0.0
+        nodes, rels = property_graph_rows(graph)
+        if name in server.client().list_graphs():
+            handle.delete()
+
+        def save(indexed: bool) -> None:
+            if snapshot is not None:
+                self._save(server, snapshot, name, nodes, rels, indexed=indexed)
+
+        try:
+            self.last_loader = "unwind"
+            if self.bulk:
+                try:
+                    load_bulk(handle, nodes, rels, before_indexes=lambda: save(False))
+                    self.last_loader = "bulk"
+                except NotBulkEncodable:  # checked before the graph exists
+                    load_rows(handle, nodes, rels)
+                    save(True)
+            else:
+                load_rows(handle, nodes, rels)
+                save(True)
+        except BaseException:
+            try:
+                handle.delete()
+            except Exception:  # noqa: BLE001 - the graph may not exist
+                pass
+            raise
+        handle.query("RETURN 0")  # an empty model still gets its (empty) graph
+        self.last_load_seconds = time.perf_counter() - start
+        self.loads += 1
+
+    def _save(self, server: FalkorDBServer, snapshot, name: str, nodes, rels, *, indexed: bool) -> None:
+        """Best effort: a snapshot that cannot be written only costs the next process a load."""
+        import redis
+
+        start = time.perf_counter()
+        try:
+            if server.client().list_graphs() != [name]:  # a dump holds every graph of the server
+                return
+            counts = _graph_counts(server.graph(name))
+            dump = server.save()
+            snapshot.publish(dump, {
+                "graph": name, "nodes": counts[0], "relationships": counts[1], "indexed": indexed,
+                "engine": _engine_identity(), "labels": sorted({label for n in nodes for label in n.labels}),
+                "types": sorted({r.type for r in rels}), "saved": time.time()})
+        except (OSError, redis.exceptions.RedisError, FalkorDBError):
+            return
+        self.snapshots_written += 1
+        self.last_save_seconds = time.perf_counter() - start
+
+    def _start_from(self, snapshot, name: str) -> bool:
+        """Start the server from the snapshot if it is usable (and this process has no other
+        graph loaded, which a restart would lose). A snapshot that fails to load or does not hold
+        what it says is thrown away. True if the graph is there now."""
+        info = snapshot.info(_engine_identity())
+        if info is None or info.get("graph") != name or (self.server is not None and self.loaded):
+            return False
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        start = time.perf_counter()
+        try:
+            server = FalkorDBServer(self.directory, snapshot=snapshot.rdb).start()
+        except FalkorDBError:  # a damaged dump stops the server while loading (checksum, truncation)
+            self._discard(snapshot, info)
+            return False
+        try:
+            restored = name in server.client().list_graphs() and _graph_counts(server.graph(name)) == (
+                info["nodes"], info["relationships"])
+        except Exception:  # noqa: BLE001 - any failure to read it back: not usable
+            restored = False
+        if not restored:
+            server.stop()
+            self._discard(snapshot, info)
+            return False
+        for other in server.client().list_graphs():
+            if other != name:
+                server.graph(other).delete()
+        self.server = server
+        if not info.get("indexed"):  # built in the background: queries meanwhile are right, but scan
+            backend = FalkorDBBackend(server.graph(name))
+            ensure_schema(backend, info.get("labels", ()), info.get("types", ()), managed=False)
+        self.last_restore_seconds = time.perf_counter() - start
+        self.restores += 1
+        return True
+
+    def _discard(self, snapshot, info: dict) -> None:
+        """Throw a bad snapshot away, unless another process replaced it meanwhile."""
+        held = snapshot.locked
+        if held or snapshot.lock():
+            try:
+                if snapshot.info(_engine_identity()) in (info, None):
+                    snapshot.discard()
+                    self.snapshots_discarded += 1
+            finally:
+                if not held:
+                    snapshot.unlock()
 
     def run(self, graph, query: str, params: dict | None = None, *, timeout: float | None = None,
             key: str | None = None, max_rows: int | None = None) -> CypherResult:
@@ -611,6 +762,19 @@ class EmbeddedEngine:
                 self.server.stop()
                 self.server = None
             self.loaded.clear()
+
+
+def _graph_counts(graph) -> tuple[int, int]:
+    """(nodes, relationships) of a graph (both counts are answered from the engine's matrices)."""
+    nodes = graph.ro_query("MATCH (n) RETURN count(n)").result_set[0][0]
+    rels = graph.ro_query("MATCH ()-[r]->() RETURN count(r)").result_set[0][0]
+    return int(nodes), int(rels)
+
+
+def _engine_identity() -> str:
+    from .snapshot import engine_identity
+
+    return engine_identity(*falkordb_binaries())
 
 
 _ENGINE: EmbeddedEngine | None = None

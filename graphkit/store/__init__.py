@@ -15,7 +15,7 @@ $GRAPHKIT_STORE_DIR to move it):
           model.jsonl                the model, one JSON document per YAML file
           ontology.json              the ontology, so warm commands do not parse Turtle
           oxigraph/                  on-disk Oxigraph store (SPARQL)
-          falkordb/                  reserved: a FalkorDB snapshot (Cypher) for a later step
+          falkordb/                  the FalkorDB snapshot (graphkit.cypher.snapshot), made by the first cypher call
 
 Freshness costs one stat per YAML file; only a file whose size or modification time changed
 is hashed. A generation is built in a temporary folder and published by replacing CURRENT,

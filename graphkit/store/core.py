@@ -25,7 +25,7 @@ MANIFEST = "manifest.json"
 MODEL = "model.jsonl"
 ONTOLOGY = "ontology.json"
 OXIGRAPH = "oxigraph"
-FALKORDB = "falkordb"  # reserved for a FalkorDB snapshot (RDB file) of the property graph
+FALKORDB = "falkordb"  # the FalkorDB snapshot of the property graph (graphkit.cypher.snapshot)
 
 Step = Callable[[str], None]
 

