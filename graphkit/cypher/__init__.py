@@ -13,7 +13,10 @@ The modules of this package, and what each may import (no cycles: tests/test_imp
 - statements.py: the write statements of the sync and of the exported script (dialect);
 - sync.py: the Neo4j sync (graphkit.property_rows, dialect, statements);
 - script.py: the exported graph.cypher (graphkit.property_rows, dialect, statements);
-- falkordb.py, neo4j.py: the two backends (backend, dialect, sync);
+- server.py: the embedded FalkorDB server process (errors, processes);
+- snapshot.py: the FalkorDB snapshot files in a compiled store (no graphkit imports);
+- falkordb.py, neo4j.py: the two backends (backend, dialect, sync; falkordb.py also server,
+  snapshot, bulk, fingerprint);
 - this module: run_cypher and push_neo4j, which pick a backend, and the question pack
   (queries/cypher, read by graphkit.pack).
 Nothing in the package imports this module; it imports the backends lazily.
