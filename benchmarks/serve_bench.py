@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="graphkit serve --workers")
+    parser.add_argument("--fast-lane-ms", type=float, default=100.0, help="graphkit serve --fast-lane-ms (0: off)")
     parser.add_argument("--max-query-seconds", type=float, default=5.0)
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="graphkit serve --timeout (oxigraph serve has none; a short one would count as errors)")
@@ -195,6 +196,7 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         graphkit = subprocess.Popen([sys.executable, "-m", "graphkit", "serve", *paths, "--port", str(port),
                                      "--workers", str(args.workers), "--timeout", str(args.timeout), "--no-access-log",
+                                     "--fast-lane-ms", str(args.fast_lane_ms),
                                      "--no-cypher", "--cache-dir", str(workdir / "cache")],
                                     stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         processes.append(graphkit)
@@ -219,6 +221,11 @@ def main() -> None:
         for url in (f"http://127.0.0.1:{port}/sparql", f"http://127.0.0.1:{ox_port}/query"):
             load(url, mix, 1, 0.1, 120)
         results["graphkit"] = load(f"http://127.0.0.1:{port}/sparql", mix, args.clients, args.seconds, args.timeout + 30)
+        import requests
+
+        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=30).json()
+        results["graphkit"]["answers_by_lane"] = health.get("answers")  # since start, warm-up included
+        results["graphkit_fast_lane_ms"] = args.fast_lane_ms
         results["oxigraph"] = load(f"http://127.0.0.1:{ox_port}/query", mix, args.clients, args.seconds, args.timeout + 30)
         results["load_average_after"] = os.getloadavg()
         g, o = results["graphkit"], results["oxigraph"]

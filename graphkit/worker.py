@@ -33,9 +33,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import (
     EXIT_INTERNAL,
@@ -134,6 +135,8 @@ class WorkerResult:
     triples: list = field(default_factory=list)  # pyoxigraph Triples, format "terms"
     count: int = 0  # rows, 1 for ASK, triples
     seconds: float = 0.0  # time in the engine, serialization included
+    cpu_seconds: float = 0.0  # CPU time of the thread that ran it (the engine's work: load-independent)
+    lane: str = "worker"  # "worker" (a killable process) or "inline" (the caller's thread: known cheap)
 
     def to_sparql_result(self, prefixes: Mapping[str, str] | None = None):
         """The answer as a graphkit.sparql.SparqlResult (needs format "terms"); it keeps the
@@ -159,7 +162,7 @@ def _execute(store, request: SparqlRequest) -> WorkerResult:
     """Run one query on the store (in the child). Raises _Capped, SyntaxError, engine errors."""
     import pyoxigraph as ox
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.thread_time()
     kwargs: dict[str, Any] = {"prefixes": dict(request.prefixes) or None}
     if request.default_graph:
         kwargs["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
@@ -200,7 +203,38 @@ def _execute(store, request: SparqlRequest) -> WorkerResult:
             result.media_type = GRAPH_FORMATS[request.graph_format]
             result.body = graph_body(triples, request.graph_format, request.turtle_prefixes)
     result.seconds = time.perf_counter() - start
+    result.cpu_seconds = time.thread_time() - cpu_start
     return result
+
+
+def _answer(store, request: SparqlRequest) -> tuple:
+    """("ok", WorkerResult) or ("error", kind, message): one query, in a worker or inline."""
+    try:
+        return ("ok", _execute(store, request))
+    except _Capped as exc:
+        return ("error", "rows", str(exc))
+    except MemoryError:
+        return ("error", "memory", "")
+    except SyntaxError as exc:
+        return ("error", "syntax", _one_line(exc))
+    except Exception as exc:  # noqa: BLE001 - engine errors (OSError, RuntimeError, ValueError)
+        return ("error", "query", _one_line(exc))
+
+
+def _raise_error(kind: str, message: str, query: str) -> NoReturn:
+    """Raise the GraphkitError of an ("error", kind, message) answer (not "memory")."""
+    if kind == "rows":
+        raise TooManyRows(message)
+    if kind == "syntax":
+        from .errors import shorten
+        from .sparql import SparqlSyntaxError, locate_syntax_error
+
+        located = locate_syntax_error(query)
+        if located:  # rdflib's parser stops at the token that breaks the grammar
+            line, column, found = located
+            raise SparqlSyntaxError(f"SPARQL syntax error at line {line}, column {column}: {found}")
+        raise SparqlSyntaxError(f"SPARQL syntax error: {shorten(message)}")
+    raise QueryError(f"query failed: {message}")
 
 
 # ---------------------------------------------------------------- serializers
@@ -253,17 +287,7 @@ def _child_main(conn, opener: Callable[[], Any], memory_bytes: int | None) -> No
             return
         if request is None:
             return
-        reply: tuple[Any, ...]
-        try:
-            reply = ("ok", _execute(store, request))
-        except _Capped as exc:
-            reply = ("error", "rows", str(exc))
-        except MemoryError:
-            reply = ("error", "memory", "")
-        except SyntaxError as exc:
-            reply = ("error", "syntax", _one_line(exc))
-        except Exception as exc:  # noqa: BLE001 - engine errors (OSError, RuntimeError, ValueError)
-            reply = ("error", "query", _one_line(exc))
+        reply = _answer(store, request)
         try:
             conn.send(reply)
         except MemoryError:
@@ -487,37 +511,43 @@ class QueryWorker:
             self._restart()
             raise QueryOutOfMemory(f"the query needed more than the {self.memory_mb} MB a query may use "
                                    "and was stopped")
-        if kind == "rows":
-            raise TooManyRows(message)
-        if kind == "syntax":
-            from .errors import shorten
-            from .sparql import SparqlSyntaxError, locate_syntax_error
-
-            located = locate_syntax_error(request.query)
-            if located:  # rdflib's parser stops at the token that breaks the grammar
-                line, column, found = located
-                raise SparqlSyntaxError(f"SPARQL syntax error at line {line}, column {column}: {found}")
-            raise SparqlSyntaxError(f"SPARQL syntax error: {shorten(message)}")
-        raise QueryError(f"query failed: {message}")
+        _raise_error(kind, message, request.query)
 
 
 class WorkerPool:
     """N QueryWorkers shared between threads: each query borrows an idle worker.
 
     A query waits at most `queue_timeout` seconds for a free worker (then WorkersBusy).
+
+    The fast lane (`fast_lane_cpu` seconds, 0 = off): the pool remembers the CPU time each
+    request (query text, dataset, prefixes, cap) took the last time it was answered. The store
+    is read-only and the engine deterministic, so the same request on the same store does the
+    same work: a request last answered within `fast_lane_cpu` (and a tenth of its timeout) is
+    answered in the calling thread on the pool's own read-only handle of the store, beside the
+    workers, instead of queueing for one. pyoxigraph releases the GIL while it evaluates, so
+    such answers run in parallel with each other and with the workers. A request never answered
+    before, or more expensive, goes to a worker, where the deadline kills it: nothing that can
+    run away ever runs outside a worker.
     """
 
+    MAX_REMEMBERED = 4096  # requests whose cost the pool keeps (least recently used dropped)
+
     def __init__(self, opener: Callable[[], Any], size: int = 2, *, memory_mb: int | None = DEFAULT_MEMORY_MB,
-                 context: str = "spawn", queue_timeout: float = 60.0):
+                 context: str = "spawn", queue_timeout: float = 60.0, fast_lane_cpu: float = 0.0):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.queue_timeout = queue_timeout
+        self.opener = opener
+        self.fast_lane_cpu = fast_lane_cpu
         self.workers = [QueryWorker(opener, memory_mb=memory_mb, context=context) for _ in range(size)]
         self._idle: queue.Queue[QueryWorker] = queue.Queue()
         for worker in self.workers:
             self._idle.put(worker)
         self._closed = False
         self._lock = threading.Lock()
+        self._costs: OrderedDict[tuple, float] = OrderedDict()  # request -> CPU seconds of its last answer
+        self._store: Any = None  # the fast lane's handle, opened on first use
+        self.answers = {"worker": 0, "inline": 0}  # answered requests by lane (for /health and benchmarks)
 
     @property
     def size(self) -> int:
@@ -542,18 +572,64 @@ class WorkerPool:
             for worker in taken:
                 self._idle.put(worker)
 
+    # -- the fast lane
+    @staticmethod
+    def _cost_key(request: SparqlRequest) -> tuple:
+        """What decides the engine's work (not the answer's format)."""
+        return (request.query, request.max_rows, tuple(sorted(request.prefixes.items())), request.default_graph,
+                request.named_graphs, request.allow_service)
+
+    def known_cost(self, request: SparqlRequest) -> float | None:
+        """CPU seconds the request took when it was last answered, None if never."""
+        with self._lock:
+            return self._costs.get(self._cost_key(request))
+
+    def _remember(self, key: tuple, result: WorkerResult) -> None:
+        with self._lock:
+            self._costs[key] = result.cpu_seconds
+            self._costs.move_to_end(key)
+            while len(self._costs) > self.MAX_REMEMBERED:
+                self._costs.popitem(last=False)
+            self.answers[result.lane] += 1
+
+    def _inline(self, request: SparqlRequest) -> WorkerResult:
+        with self._lock:
+            if self._store is None:
+                self._store = self.opener()
+            store = self._store
+        reply = _answer(store, request)
+        if reply[0] == "ok":
+            reply[1].lane = "inline"
+            return reply[1]
+        with self._lock:  # cannot happen for a request answered before; forget it and report
+            self._costs.pop(self._cost_key(request), None)
+        if reply[1] == "memory":
+            raise QueryOutOfMemory("the query needed more memory than is available")
+        _raise_error(reply[1], reply[2], request.query)
+
     def sparql(self, query: str | SparqlRequest, *, timeout: float | None = DEFAULT_TIMEOUT,
                **options) -> WorkerResult:
         if self._closed:
             raise GraphkitError("the query workers are stopped")
+        request = query if isinstance(query, SparqlRequest) else SparqlRequest(query, **options)
+        key = self._cost_key(request)
+        if self.fast_lane_cpu > 0:
+            cost = self.known_cost(request)
+            limit = self.fast_lane_cpu if timeout is None else min(self.fast_lane_cpu, timeout / 10)
+            if cost is not None and cost <= limit:
+                result = self._inline(request)
+                self._remember(key, result)
+                return result
         try:
             worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:
             raise WorkersBusy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again later") from None
         try:
-            return worker.sparql(query, timeout=timeout, **options)
+            result = worker.sparql(request, timeout=timeout)
         finally:
             self._idle.put(worker)
+        self._remember(key, result)
+        return result
 
     def close(self) -> None:
         with self._lock:
@@ -562,6 +638,7 @@ class WorkerPool:
             self._closed = True
         for worker in self.workers:
             worker.close()
+        self._store = None
 
     def __enter__(self):
         return self

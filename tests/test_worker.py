@@ -235,3 +235,90 @@ def test_worker_ends_when_its_parent_is_killed_mid_query(store_path, tmp_path):
     if alive:
         os.kill(pid, 9)
     assert not alive, "the worker outlived its parent"
+
+
+# ---------------------------------------------------------------- the fast lane
+
+def _pack_texts(seed_graph) -> dict[str, str]:
+    from graphkit import sparql
+    from graphkit.rdf import data_prefixes
+
+    prefixes = data_prefixes()
+    texts = {}
+    for query in sparql.list_queries():
+        bindings = sparql.resolve_params(query.text, {}, prefixes=prefixes, kg=seed_graph, origin=query.name)
+        texts[query.name] = sparql.with_prefixes(sparql.inject_values(query.text, bindings), prefixes)
+    return texts
+
+
+def test_fast_lane_gives_the_same_bytes_as_the_worker(store_path, seed_graph):
+    """Every pack query, in each answer format: first in a worker, then (known cheap) inline;
+    the answers are byte-identical."""
+    from graphkit.worker import StoreOpener, WorkerPool
+
+    texts = _pack_texts(seed_graph)
+    with WorkerPool(StoreOpener(store_path), size=1, fast_lane_cpu=5.0) as pool:
+        for name, text in sorted(texts.items()):
+            for fmt in ("json", "xml", "csv", "tsv"):
+                first = pool.sparql(text, select_format=fmt, graph_format="turtle", timeout=60)
+                second = pool.sparql(text, select_format=fmt, graph_format="turtle", timeout=60)
+                assert (first.lane, second.lane) == ("worker" if fmt == "json" else "inline", "inline"), name
+                assert second.body == first.body and second.count == first.count, (name, fmt)
+                assert 0 < first.cpu_seconds < 5
+        assert pool.answers == {"worker": 1 * len(texts), "inline": 7 * len(texts)}
+
+
+def test_fast_lane_runs_nothing_unknown_or_expensive_inline(store_path):
+    from graphkit.worker import QueryTimeout, StoreOpener, WorkerPool
+
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds of CPU on the seed
+    with WorkerPool(StoreOpener(store_path), size=1, fast_lane_cpu=0.05, memory_mb=300) as pool:
+        first = pool.sparql(heavy, timeout=120)
+        assert first.lane == "worker" and first.cpu_seconds > 0.05
+        assert pool.sparql(heavy, timeout=120).lane == "worker"  # known, but above the fast lane's limit
+        cheap = "ASK { ?s ?p ?o }"
+        assert pool.sparql(cheap, timeout=10).lane == "worker"  # unknown: measured in a worker first
+        assert pool.sparql(cheap, timeout=10).lane == "inline"
+        pool.fast_lane_cpu = 1000.0
+        cost = pool.known_cost(pool_request(heavy))
+        assert pool.sparql(heavy, timeout=8 * cost).lane == "worker"  # over a tenth of its timeout
+        assert pool.sparql(heavy, timeout=100 * cost).lane == "inline"
+        for _ in range(2):  # a query that never finished is never known: killed in a worker each time
+            with pytest.raises(QueryTimeout):
+                pool.sparql(HOSTILE, timeout=1.0)
+        assert pool.known_cost(pool_request(HOSTILE)) is None
+        assert pool.restarts == 2
+
+
+def pool_request(query):
+    from graphkit.worker import SparqlRequest
+
+    return SparqlRequest(query)
+
+
+def test_fast_lane_serves_while_the_only_worker_runs_a_hostile_query(store_path):
+    from graphkit.worker import QueryTimeout, StoreOpener, WorkerPool
+
+    with WorkerPool(StoreOpener(store_path), size=1, fast_lane_cpu=0.1) as pool:
+        cheap = "SELECT ?name WHERE { <https://w3id.org/graphkit/entity/apple> <https://schema.org/name> ?name }"
+        expected = pool.sparql(cheap).body
+        outcome = {}
+
+        def hostile():
+            try:
+                pool.sparql(HOSTILE, timeout=2.0)
+            except QueryTimeout as exc:
+                outcome["hostile"] = exc
+
+        thread = threading.Thread(target=hostile)
+        thread.start()
+        while pool._idle.qsize():  # until the hostile query holds the only worker
+            time.sleep(0.01)
+        answered = 0
+        while thread.is_alive():
+            answer = pool.sparql(cheap)
+            assert answer.lane == "inline" and answer.body == expected
+            answered += 1
+        thread.join()
+        assert isinstance(outcome.get("hostile"), QueryTimeout) and pool.restarts == 1
+        assert answered > 10

@@ -15,6 +15,9 @@ import click
               help="SPARQL worker processes, i.e. queries running at once (default: the number of cores, at least 2).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop any query after this time (SPARQL: the worker is killed and replaced).")
+@click.option("--fast-lane-ms", type=click.FloatRange(0, 10_000), default=100.0, show_default=True, metavar="MS",
+              help="Answer a query in the server's threads, not a worker, when the same query last took at most "
+                   "this much CPU (0: every query in a worker).")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
               help="Refuse answers with more rows (SELECT, Cypher) or triples (CONSTRUCT/DESCRIBE).")
 @click.option("--memory-mb", type=click.IntRange(0), default=2048, show_default=True,
@@ -33,7 +36,7 @@ import click
               help="Base IRI of entities, sources and statements.")
 @click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
-def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb, max_body, cors, reload, reload_interval, cache_dir, base_iri,
+def serve(data, data_options, host, port, workers, timeout, fast_lane_ms, max_rows, memory_mb, max_body, cors, reload, reload_interval, cache_dir, base_iri,
           no_cypher, access_log):
     """Serve the graph in DATA (YAML folders/files; default seed_data) over HTTP, read-only.
 
@@ -53,7 +56,7 @@ def serve(data, data_options, host, port, workers, timeout, max_rows, memory_mb,
     config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
                          memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
                          reload_interval=reload_interval,
-                         cache_dir=cache_dir, cypher=not no_cypher)
+                         cache_dir=cache_dir, cypher=not no_cypher, fast_lane_ms=fast_lane_ms)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: the graph is readable by anyone who can reach this machine",
                    err=True)

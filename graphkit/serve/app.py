@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..errors import GraphkitError, QueryTimeout, TooManyRows
+from ..errors import GraphkitError
 from ..rdf import DEFAULT_BASE_IRI, data_prefixes
 from ..worker import (
     DEFAULT_MAX_ROWS,
@@ -83,6 +83,8 @@ class ServeConfig:
     reload_interval: float = 2.0
     cache_dir: str | None = None
     cypher: bool = True  # load the embedded FalkorDB (at start, in the background)
+    cypher_workers: int = 2  # FalkorDB processes (Cypher queries running at once)
+    fast_lane_ms: float = 100.0  # answer a query in the server's threads when it last took <= this CPU (0: off)
 
 
 class GraphService:
@@ -98,6 +100,7 @@ class GraphService:
         self.last_reload_error: str | None = None
         self._cypher_ready = False
         self._cypher_error: str | None = None
+        self._cypher: Any = None  # CypherPool of the current graph
 
     @property
     def loaded(self) -> bool:
@@ -120,14 +123,14 @@ class GraphService:
         graph = open_served(self.config.paths, base_iri=self.config.base_iri, cache_dir=self.config.cache_dir)
         try:
             pool = WorkerPool(StoreOpener(str(graph.store_path)), size=self.config.workers,
-                              memory_mb=self.config.memory_mb)
+                              memory_mb=self.config.memory_mb, fast_lane_cpu=self.config.fast_lane_ms / 1000)
             pool.wait_ready()
         except BaseException:
             graph.close()
             raise
         old_graph, old_pool = self._graph, self._pool
         self._graph, self._pool = graph, pool
-        self._cypher_ready = False
+        self._cypher_ready = False  # the Cypher pool of the old graph stays until the new one is loaded
         log.info("serving %s entities, %s statements, %s triples (loaded in %.1f s)",
                  len(graph.kg.entities), len(graph.kg.statements), graph.triples, graph.load_seconds)
         if old_pool is not None:
@@ -136,23 +139,38 @@ class GraphService:
             old_graph.close()
 
     def close(self) -> None:
+        if self._cypher is not None:
+            self._cypher.close()
         if self._pool is not None:
             self._pool.close()
         if self._graph is not None:
             self._graph.close()
 
     def warm_cypher(self) -> None:
-        """Load the property graph into the embedded FalkorDB (slow on big graphs: done once)."""
-        graph = self.graph
-        try:
-            from ..cypher.falkordb import embedded_engine
+        """Start the Cypher processes, each loading the property graph (slow on big graphs: done
+        once per process, in the background)."""
+        from .cypher_pool import CypherPool
 
-            embedded_engine().graph_for(graph.kg, key=graph.model_key)
-            if graph is self.graph:
-                self._cypher_ready = True
+        graph = self.graph
+
+        def load(engine):
+            return engine.graph_for(graph.kg, key=graph.model_key)
+
+        pool = CypherPool(load, size=self.config.cypher_workers)
+        try:
+            pool.start()
         except Exception as exc:  # noqa: BLE001 - reported by /health and by /cypher
+            pool.close()
             self._cypher_error = " ".join(str(exc).split())
             log.warning("the embedded Cypher engine is not available: %s", self._cypher_error)
+            return
+        if graph is not self._graph:  # reloaded meanwhile: this pool is already stale
+            pool.close()
+            return
+        old, self._cypher = self._cypher, pool
+        self._cypher_ready, self._cypher_error = True, None
+        if old is not None:
+            old.close()
 
     # -- SPARQL
     def run_sparql(self, query: str, *, select_format: str, graph_format: str, default_graph=(), named_graphs=()):
@@ -164,20 +182,14 @@ class GraphService:
     # -- Cypher
     def run_cypher(self, query: str, params: dict) -> dict:
         from ..cypher import GraphNode, GraphPath, GraphRelationship
-        from ..cypher.falkordb import embedded_engine
 
         graph = self.graph
+        pool = self._cypher
+        if pool is None:
+            raise HttpError(503, "the Cypher engine is still loading the graph")
         start = time.perf_counter()
-        try:
-            result = embedded_engine().run(graph.kg, query, params, timeout=self.config.timeout, key=graph.model_key)
-        except GraphkitError as exc:
-            if "timed out" in str(exc).lower():
-                raise QueryTimeout(f"the query ran past the {self.config.timeout:g} s timeout and was stopped") from None
-            raise
+        result = pool.run(query, params, timeout=self.config.timeout, max_rows=self.config.max_rows)
         seconds = time.perf_counter() - start
-        if len(result.rows) > self.config.max_rows:
-            raise TooManyRows(f"the answer has more than {self.config.max_rows:,} rows (the cap); add a LIMIT "
-                              "or narrow the query")
         entities: dict[str, dict] = {}
 
         def plain(value):
@@ -510,10 +522,14 @@ async def health(request: Request) -> Response:
     service: GraphService = request.app.state.service
     graph = service.graph
     return JSONResponse({"status": "ok", **graph.summary(), "workers": service.pool.size,
-                         "worker_restarts": service.pool.restarts, "loaded_at": round(graph.loaded_at, 3),
+                         "worker_restarts": service.pool.restarts, "answers": dict(service.pool.answers),
+                         "loaded_at": round(graph.loaded_at, 3),
                          "reloads": service.reloads, "last_reload_error": service.last_reload_error,
                          "cypher": "off" if not service.config.cypher else "ready" if service._cypher_ready else (
                              "unavailable" if service._cypher_error else "loading"),
+                         "cypher_processes": service._cypher.size if service._cypher else 0,
+                         "cypher_ready_processes": service._cypher.ready if service._cypher else 0,
+                         "cypher_kills": service._cypher.kills if service._cypher else 0,
                          "timeout": service.config.timeout, "max_rows": service.config.max_rows})
 
 

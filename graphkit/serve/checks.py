@@ -6,8 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ..errors import GraphkitError, QueryTimeout, ResourceLimitError, TooManyRows
+from ..errors import FalkorDBError, GraphkitError, QueryTimeout, ResourceLimitError, TooManyRows
 from ..worker import QueryOutOfMemory, WorkerCrashed, WorkersBusy
+from .cypher_pool import CyphersBusy
 from .negotiate import negotiate
 
 SELECT_OFFERS = [("application/sparql-results+json", "json"), ("application/json", "json"),
@@ -43,7 +44,7 @@ def error_response(status: int, message: str, headers: dict | None = None) -> Re
 
 
 def status_of(exc: GraphkitError) -> tuple[int, dict]:
-    if isinstance(exc, WorkersBusy):
+    if isinstance(exc, (WorkersBusy, CyphersBusy)):
         return 503, {"Retry-After": "5"}
     if isinstance(exc, (QueryTimeout, QueryOutOfMemory)):
         return 503, {}
@@ -51,7 +52,7 @@ def status_of(exc: GraphkitError) -> tuple[int, dict]:
         return 422, {}
     if isinstance(exc, ResourceLimitError):
         return 503, {}
-    if isinstance(exc, WorkerCrashed):
+    if isinstance(exc, (WorkerCrashed, FalkorDBError)):
         return 500, {}
     return 400, {}
 
