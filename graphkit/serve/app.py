@@ -153,8 +153,9 @@ class GraphService:
 
         graph = self.graph
 
-        def load(engine):
-            return engine.graph_for(graph.kg, key=graph.model_key)
+        def load(engine):  # from the compiled store's FalkorDB snapshot when there is one
+            return engine.graph_for(graph._compiled if graph._compiled is not None else graph.kg,
+                                    key=graph.model_key)
 
         pool = CypherPool(load, size=self.config.cypher_workers)
         try:
