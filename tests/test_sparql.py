@@ -53,45 +53,49 @@ def run(cli_args, **kwargs):
 
 # ----------------------------------------------------------------- the pack on the seed data
 
+# The Apple-Alibaba partnership's status history, as the pack shows it: oldest first.
+APPLE_ALIBABA_HISTORY = "reported 2025-02-11; confirmed 2025-02-13"
+
 EXPECTED = {
     "partners": [
-        ("e:alibaba", "e:apple", "gk:confirmed", "e:china", "2025-02", "",
+        ("e:alibaba", "e:apple", "gk:confirmed", "e:china", "2025-02", "", APPLE_ALIBABA_HISTORY,
          "bloomberg-2025-02-13-tsai-apple, digitaltrends-2025-02-apple-alibaba, reuters-2025-02-11-apple-alibaba"),
-        ("e:apple", "e:openai", "gk:confirmed", "", "2024-06", "",
+        ("e:apple", "e:openai", "gk:confirmed", "", "2024-06", "", "",
          "apple-2024-06-10-apple-intelligence, digitaltrends-2025-02-apple-alibaba, openai-2024-06-10-apple-partnership"),
-        ("e:google", "e:samsung", "gk:confirmed", "", "2024-01", "", "samsung-2024-01-17-google-cloud"),
+        ("e:google", "e:samsung", "gk:confirmed", "", "2024-01", "", "", "samsung-2024-01-17-google-cloud"),
     ],
     "partners-in-market": [
-        ("e:apple", "e:china", "e:alibaba", "gk:confirmed", "2025-02",
+        ("e:apple", "e:china", "e:alibaba", "gk:confirmed", "2025-02", "", APPLE_ALIBABA_HISTORY,
          "bloomberg-2025-02-13-tsai-apple, digitaltrends-2025-02-apple-alibaba, reuters-2025-02-11-apple-alibaba"),
     ],
     "deals-by-status": [
-        ("gk:confirmed", "partnership", "e:alibaba", "e:apple", "e:china", "2025-02", "3"),
-        ("gk:confirmed", "partnership", "e:apple", "e:openai", "", "2024-06", "3"),
-        ("gk:confirmed", "partnership", "e:google", "e:samsung", "", "2024-01", "1"),
-        ("gk:rumored", "talks", "e:apple", "e:baidu", "e:china", "", "2"),
-        ("gk:rumored", "talks", "e:apple", "e:tencent", "e:china", "", "2"),
+        ("gk:confirmed", "partnership", "e:alibaba", "e:apple", "e:china", "2025-02", "", APPLE_ALIBABA_HISTORY, "3"),
+        ("gk:confirmed", "partnership", "e:apple", "e:openai", "", "2024-06", "", "", "3"),
+        ("gk:confirmed", "partnership", "e:google", "e:samsung", "", "2024-01", "", "", "1"),
+        ("gk:rumored", "talks", "e:apple", "e:baidu", "e:china", "", "", "", "2"),
+        ("gk:rumored", "talks", "e:apple", "e:tencent", "e:china", "", "", "", "2"),
     ],
-    "model-product-device": [
-        *(("e:apple", "e:apple-foundation-models", "e:apple-intelligence", device, "gk:confirmed", "gk:confirmed", "")
+    "model-product-device": [  # the powers fact's market, since, until, history
+        *(("e:apple", "e:apple-foundation-models", "e:apple-intelligence", device, "gk:confirmed", "gk:confirmed", "",
+           "", "", "") for device in ("e:iphone", "e:iphone-16-plus", "e:mac")),
+        *(("e:openai", "e:gpt-4o", "e:apple-intelligence", device, "gk:confirmed", "gk:confirmed", "", "", "", "")
           for device in ("e:iphone", "e:iphone-16-plus", "e:mac")),
-        *(("e:openai", "e:gpt-4o", "e:apple-intelligence", device, "gk:confirmed", "gk:confirmed", "")
+        *(("e:alibaba", "e:qwen", "e:apple-intelligence", device, "gk:reported", "gk:confirmed", "e:china", "", "", "")
           for device in ("e:iphone", "e:iphone-16-plus", "e:mac")),
-        *(("e:alibaba", "e:qwen", "e:apple-intelligence", device, "gk:reported", "gk:confirmed", "e:china")
-          for device in ("e:iphone", "e:iphone-16-plus", "e:mac")),
-        ("e:openai", "e:gpt-4o", "e:chatgpt", "", "gk:confirmed", "", ""),
-        ("e:google", "e:gemini", "e:galaxy-ai", "e:galaxy-s25-ultra", "gk:confirmed", "gk:confirmed", ""),
-        ("e:deepseek", "e:deepseek-r1", "e:honor-yoyo", "", "gk:reported", "", "e:china"),
+        ("e:openai", "e:gpt-4o", "e:chatgpt", "", "gk:confirmed", "", "", "2024-05", "", ""),
+        ("e:google", "e:gemini", "e:galaxy-ai", "e:galaxy-s25-ultra", "gk:confirmed", "gk:confirmed", "", "2024-01", "",
+         ""),
+        ("e:deepseek", "e:deepseek-r1", "e:honor-yoyo", "", "gk:reported", "", "e:china", "", "", ""),
     ],
     "competitors-in-market": [
-        ("e:china", "e:apple", "e:honor", "gk:reported", "canalys-2024-q2-china-smartphones"),
-        ("e:china", "e:apple", "e:huawei", "gk:confirmed",
+        ("e:china", "e:apple", "e:honor", "gk:reported", "", "", "", "canalys-2024-q2-china-smartphones"),
+        ("e:china", "e:apple", "e:huawei", "gk:confirmed", "", "", "",
          "bloomberg-2025-02-13-tsai-apple, canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-        ("e:china", "e:apple", "e:oppo", "gk:reported",
+        ("e:china", "e:apple", "e:oppo", "gk:reported", "", "", "",
          "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-        ("e:china", "e:apple", "e:vivo", "gk:reported",
+        ("e:china", "e:apple", "e:vivo", "gk:reported", "", "", "",
          "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-        ("e:china", "e:apple", "e:xiaomi", "gk:reported",
+        ("e:china", "e:apple", "e:xiaomi", "gk:reported", "", "", "",
          "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
     ],
     "models-from": [
@@ -101,10 +105,10 @@ EXPECTED = {
         ("e:china", "e:deepseek", "e:deepseek-v3", "2024-12-26", ""),
     ],
     "chain": [
-        ("e:alibaba", "e:iphone-16-plus", "1", "e:alibaba", "gk:develops", "e:qwen", "gk:confirmed"),
-        ("e:alibaba", "e:iphone-16-plus", "3", "e:qwen", "gk:powers", "e:apple-intelligence", "gk:reported"),
+        ("e:alibaba", "e:iphone-16-plus", "1", "e:alibaba", "gk:develops", "e:qwen", "gk:confirmed", "", "", ""),
+        ("e:alibaba", "e:iphone-16-plus", "3", "e:qwen", "gk:powers", "e:apple-intelligence", "gk:reported", "", "", ""),
         ("e:alibaba", "e:iphone-16-plus", "4", "e:apple-intelligence", "gk:runsOn", "e:iphone-16-plus",
-         "gk:confirmed"),
+         "gk:confirmed", "", "", ""),
     ],
     "sources-by-publisher": [
         ("e:digital-trends", "1", "64", "22"), ("e:apple", "3", "15", "6"), ("e:reuters", "2", "15", "1"),
@@ -116,43 +120,43 @@ EXPECTED = {
 }
 
 ABOUT_APPLE_FACTS = [
-    ("gk:affects", "in", "e:apple-china-share-decline", "gk:reported", "e:china", "", "",
+    ("gk:affects", "in", "e:apple-china-share-decline", "gk:reported", "e:china", "", "", "",
      "digitaltrends-2025-02-apple-alibaba"),
-    ("gk:competesWith", "both", "e:honor", "gk:reported", "e:china", "", "", "canalys-2024-q2-china-smartphones"),
-    ("gk:competesWith", "both", "e:huawei", "gk:confirmed", "e:china", "", "",
+    ("gk:competesWith", "both", "e:honor", "gk:reported", "e:china", "", "", "", "canalys-2024-q2-china-smartphones"),
+    ("gk:competesWith", "both", "e:huawei", "gk:confirmed", "e:china", "", "", "",
      "bloomberg-2025-02-13-tsai-apple, canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:competesWith", "both", "e:oppo", "gk:reported", "e:china", "", "",
+    ("gk:competesWith", "both", "e:oppo", "gk:reported", "e:china", "", "", "",
      "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:competesWith", "both", "e:vivo", "gk:reported", "e:china", "", "",
+    ("gk:competesWith", "both", "e:vivo", "gk:reported", "e:china", "", "", "",
      "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:competesWith", "both", "e:xiaomi", "gk:reported", "e:china", "", "",
+    ("gk:competesWith", "both", "e:xiaomi", "gk:reported", "e:china", "", "", "",
      "canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:develops", "out", "e:apple-a18", "gk:confirmed", "", "", "", "apple-2024-09-09-iphone-16"),
-    ("gk:develops", "out", "e:apple-foundation-models", "gk:confirmed", "", "", "",
+    ("gk:develops", "out", "e:apple-a18", "gk:confirmed", "", "", "", "", "apple-2024-09-09-iphone-16"),
+    ("gk:develops", "out", "e:apple-foundation-models", "gk:confirmed", "", "", "", "",
      "apple-2024-06-10-apple-intelligence"),
-    ("gk:develops", "out", "e:apple-intelligence", "gk:confirmed", "", "", "",
+    ("gk:develops", "out", "e:apple-intelligence", "gk:confirmed", "", "", "", "",
      "apple-2024-06-10-apple-intelligence, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:headquarteredIn", "out", "e:united-states", "gk:confirmed", "", "", "", "apple-2024-06-10-apple-intelligence"),
-    ("gk:inTalksWith", "both", "e:baidu", "gk:rumored", "e:china", "", "",
+    ("gk:headquarteredIn", "out", "e:united-states", "gk:confirmed", "", "", "", "", "apple-2024-06-10-apple-intelligence"),
+    ("gk:inTalksWith", "both", "e:baidu", "gk:rumored", "e:china", "", "", "",
      "digitaltrends-2025-02-apple-alibaba, reuters-2025-02-11-apple-alibaba"),
-    ("gk:inTalksWith", "both", "e:tencent", "gk:rumored", "e:china", "", "",
+    ("gk:inTalksWith", "both", "e:tencent", "gk:rumored", "e:china", "", "", "",
      "digitaltrends-2025-02-apple-alibaba, reuters-2025-02-11-apple-alibaba"),
-    ("gk:involves", "in", "e:apple-china-share-decline", "gk:reported", "e:china", "", "",
+    ("gk:involves", "in", "e:apple-china-share-decline", "gk:reported", "e:china", "", "", "",
      "digitaltrends-2025-02-apple-alibaba"),
-    ("gk:manufacturesIn", "out", "e:china", "gk:confirmed", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
+    ("gk:manufacturesIn", "out", "e:china", "gk:confirmed", "", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
     # "open to" Gemini and Claude is weaker than talks: not in-talks-with Google or Anthropic
-    ("gk:openTo", "out", "e:claude", "gk:rumored", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
-    ("gk:openTo", "out", "e:gemini", "gk:rumored", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
-    ("gk:operatesIn", "out", "e:china", "gk:confirmed", "", "", "",
+    ("gk:openTo", "out", "e:claude", "gk:rumored", "", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
+    ("gk:openTo", "out", "e:gemini", "gk:rumored", "", "", "", "", "digitaltrends-2025-02-apple-alibaba"),
+    ("gk:operatesIn", "out", "e:china", "gk:confirmed", "", "", "", "",
      "bloomberg-2025-02-13-tsai-apple, canalys-2024-q2-china-smartphones, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:partnersWith", "both", "e:alibaba", "gk:confirmed", "e:china", "2025-02", "",
+    ("gk:partnersWith", "both", "e:alibaba", "gk:confirmed", "e:china", "2025-02", "", APPLE_ALIBABA_HISTORY,
      "bloomberg-2025-02-13-tsai-apple, digitaltrends-2025-02-apple-alibaba, reuters-2025-02-11-apple-alibaba"),
-    ("gk:partnersWith", "both", "e:openai", "gk:confirmed", "", "2024-06", "",
+    ("gk:partnersWith", "both", "e:openai", "gk:confirmed", "", "2024-06", "", "",
      "apple-2024-06-10-apple-intelligence, digitaltrends-2025-02-apple-alibaba, openai-2024-06-10-apple-partnership"),
-    ("gk:ships", "out", "e:iphone", "gk:confirmed", "", "", "", "apple-2024-09-09-iphone-16"),
-    ("gk:ships", "out", "e:iphone-16-plus", "gk:confirmed", "", "2024-09", "",
+    ("gk:ships", "out", "e:iphone", "gk:confirmed", "", "", "", "", "apple-2024-09-09-iphone-16"),
+    ("gk:ships", "out", "e:iphone-16-plus", "gk:confirmed", "", "2024-09", "", "",
      "apple-2024-09-09-iphone-16, digitaltrends-2025-02-apple-alibaba"),
-    ("gk:ships", "out", "e:mac", "gk:confirmed", "", "", "", "apple-2024-06-10-apple-intelligence"),
+    ("gk:ships", "out", "e:mac", "gk:confirmed", "", "", "", "", "apple-2024-06-10-apple-intelligence"),
 ]
 
 
@@ -181,18 +185,22 @@ def test_pack_single_source_claims(seed_rdf):
     assert len(rows) == 52
     # weakest certainty first: the rumours, then the reported facts, then the confirmed ones
     assert rows[:3] == [
-        ("e:apple", "gk:openTo", "e:claude", "gk:rumored", "src:digitaltrends-2025-02-apple-alibaba",
+        ("e:apple", "gk:openTo", "e:claude", "gk:rumored", "", "", "", "src:digitaltrends-2025-02-apple-alibaba",
          "e:digital-trends"),
-        ("e:apple", "gk:openTo", "e:gemini", "gk:rumored", "src:digitaltrends-2025-02-apple-alibaba",
+        ("e:apple", "gk:openTo", "e:gemini", "gk:rumored", "", "", "", "src:digitaltrends-2025-02-apple-alibaba",
          "e:digital-trends"),
-        ("e:apple", "gk:competesWith", "e:honor", "gk:reported", "src:canalys-2024-q2-china-smartphones", "e:canalys"),
+        ("e:apple", "gk:competesWith", "e:honor", "gk:reported", "", "", "", "src:canalys-2024-q2-china-smartphones",
+         "e:canalys"),
     ]
     statuses = [row[3] for row in rows]
     order = ["gk:rumored", "gk:reported", "gk:confirmed"]
     assert statuses == sorted(statuses, key=order.index)
     assert statuses.count("gk:reported") == 15
-    assert ("e:google", "gk:partnersWith", "e:samsung", "gk:confirmed", "src:samsung-2024-01-17-google-cloud",
-            "e:samsung") in rows
+    assert ("e:google", "gk:partnersWith", "e:samsung", "gk:confirmed", "2024-01", "", "",
+            "src:samsung-2024-01-17-google-cloud", "e:samsung") in rows
+    # an ended fact says so: Honor left Huawei in November 2020
+    assert ("e:honor", "gk:subsidiaryOf", "e:huawei", "gk:confirmed", "", "2020-11", "", "src:scmp-2020-11-17-huawei-honor",
+            "e:scmp") in rows
 
 
 def test_single_source_claims_agree_with_the_model_and_the_publisher_counts(seed_graph, seed_rdf):
@@ -258,7 +266,7 @@ def _flip_symmetric(graph: KnowledgeGraph) -> KnowledgeGraph:
     for st in graph.statements:
         if st.symmetric:
             st = Statement(st.object, st.relation, st.subject, st.status, st.sources, st.market, st.since,
-                           st.until, st.note, st.quote, symmetric=True)
+                           st.until, st.note, st.quote, symmetric=True, history=st.history)
         flipped.statements.append(st)
     return flipped
 
