@@ -12,6 +12,7 @@ model and the ontology only.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,40 @@ def statement_properties(statement: Statement, ontology: Ontology, statement_id:
     return props
 
 
+def iter_node_rows(graph: KnowledgeGraph, ontology: Ontology | None = None, *,
+                   marker: dict[str, Any] | None = None, key_property: str | None = None) -> Iterator[NodeRow]:
+    """The nodes one at a time (entities then sources, each sorted by key): a streamed push
+    holds one batch of rows, not all of them. Arguments: see property_graph_rows."""
+    ontology = ontology or load_ontology()
+    labels = {key: cls.neo4j_labels for key, cls in ontology.classes.items()}
+    marker = marker or {}
+    for entity in graph.sorted_entities():
+        props = entity_properties(entity)
+        props.update(marker)
+        if key_property:
+            props[key_property] = entity.id
+        yield NodeRow(entity.id, labels[entity.type], props)
+    for source in graph.sorted_sources():
+        key = SOURCE_PREFIX + source.id
+        props = source_properties(source)
+        props.update(marker)
+        if key_property:
+            props[key_property] = key
+        yield NodeRow(key, (SOURCE_LABEL,), props)
+
+
+def iter_relationship_rows(graph: KnowledgeGraph, ontology: Ontology | None = None, *,
+                           marker: dict[str, Any] | None = None) -> Iterator[RelationshipRow]:
+    """The relationships one at a time, sorted by statement id (see iter_node_rows)."""
+    ontology = ontology or load_ontology()
+    types = {key: rel.neo4j_type for key, rel in ontology.relations.items()}
+    marker = marker or {}
+    for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
+        props = statement_properties(st, ontology, sid, sources=graph.sources)
+        props.update(marker)
+        yield RelationshipRow(sid, types[st.relation], st.subject, st.object, props)
+
+
 def property_graph_rows(graph: KnowledgeGraph, ontology: Ontology | None = None, *,
                         marker: dict[str, Any] | None = None, key_property: str | None = None,
                         ) -> tuple[list[NodeRow], list[RelationshipRow]]:
@@ -98,31 +133,11 @@ def property_graph_rows(graph: KnowledgeGraph, ontology: Ontology | None = None,
     import gc
 
     ontology = ontology or load_ontology()
-    labels = {key: cls.neo4j_labels for key, cls in ontology.classes.items()}
-    types = {key: rel.neo4j_type for key, rel in ontology.relations.items()}
-    marker = marker or {}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small dicts, no cycles: the collector would only slow this down
     try:
-        nodes = []
-        for entity in graph.sorted_entities():
-            props = entity_properties(entity)
-            props.update(marker)
-            if key_property:
-                props[key_property] = entity.id
-            nodes.append(NodeRow(entity.id, labels[entity.type], props))
-        for source in graph.sorted_sources():
-            key = SOURCE_PREFIX + source.id
-            props = source_properties(source)
-            props.update(marker)
-            if key_property:
-                props[key_property] = key
-            nodes.append(NodeRow(key, (SOURCE_LABEL,), props))
-        rels = []
-        for sid, st in sorted(((st.id, st) for st in graph.statements), key=lambda pair: pair[0]):
-            props = statement_properties(st, ontology, sid, sources=graph.sources)
-            props.update(marker)
-            rels.append(RelationshipRow(sid, types[st.relation], st.subject, st.object, props))
+        nodes = list(iter_node_rows(graph, ontology, marker=marker, key_property=key_property))
+        rels = list(iter_relationship_rows(graph, ontology, marker=marker))
     finally:
         if gc_was_enabled:
             gc.enable()

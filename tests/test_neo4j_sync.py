@@ -198,7 +198,7 @@ def test_bolt_push_sync_and_query(falkordb_bolt, yaml_copy):
 def test_push_neo4j_and_cli_over_bolt(falkordb_bolt):
     _, uri = falkordb_bolt
     result = CliRunner().invoke(main, ["push", "neo4j", "-d", str(DATA / "bolt.yaml"), "--uri", uri,
-                                       "--batch-size", "5"], env={"NEO4J_USERNAME": None, "NEO4J_PASSWORD": None})
+                                       "--batch-size", "5", "--mode", "sync"], env={"NEO4J_USERNAME": None, "NEO4J_PASSWORD": None})
     assert result.exit_code == 0, result.output
     assert result.output == (f"pushed to {uri}: nodes: 7 created, 0 updated, 0 deleted; relationships: 4 created, "
                              "0 updated, 0 deleted (now 7 nodes, 4 relationships)\n")

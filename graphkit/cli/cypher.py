@@ -110,22 +110,58 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
               help="Name that marks this graph's nodes (several graphs can share a database).")
 @click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
               help="Rows per UNWIND batch.")
-@click.option("--dry-run", is_flag=True, help="Only report what would change.")
-def push_neo4j(data, uri, user, password, database, graph_name, batch_size, dry_run):
-    """Sync the graph into a Neo4j database.
+@click.option("--mode", type=click.Choice(["stream", "sync"]), default="stream", show_default=True,
+              help="stream: write every row in batches, resumable, in bounded memory; sync: read what the "
+                   "database holds first and write only the differences (exact created/updated counts).")
+@click.option("--restart", is_flag=True,
+              help="Start over even if an interrupted push of the same data can continue (stream mode).")
+@click.option("--dry-run", is_flag=True, help="Only report what would change (sync mode).")
+def push_neo4j(data, uri, user, password, database, graph_name, batch_size, mode, restart, dry_run):
+    """Push the graph into a Neo4j database.
 
-    Creates the constraints and indexes it needs, writes what changed in batches, deletes the
+    Creates the constraints and indexes it needs, writes the graph in batches, deletes the
     nodes and relationships graphkit wrote that are no longer in the YAML, and never touches
-    nodes it did not create. Pushing twice changes nothing.
-    """
-    from ..api import load
-    from ..cypher import push_neo4j as push
+    nodes it did not create. Pushing twice leaves the same database.
 
-    graph = load(data_paths(data))
-    result = push(graph, uri, _auth(user, password), database, graph_name=graph_name, batch_size=batch_size,
-                  dry_run=dry_run)
+    In stream mode (the default) the rows come from the compiled store one batch at a time;
+    each acknowledged batch is checkpointed in the store's folder, so after a failure or an
+    interruption the same command continues where it stopped (changed data starts over).
+    """
+    from ..cypher import push_neo4j as push
+    from .common import compiled_store
+
+    if dry_run:
+        mode = "sync"
+    store = compiled_store(data)
+    if store is None:
+        from ..api import load
+
+        graph = load(data_paths(data))
+    else:
+        graph = store.model()
     target = uri + (f" (database {database})" if database else "")
-    click.echo(f"{'dry run, nothing written to' if dry_run else 'pushed to'} {target}: {result.summary()}")
+    if mode == "sync":
+        result = push(graph, uri, _auth(user, password), database, graph_name=graph_name, batch_size=batch_size,
+                      dry_run=dry_run)
+        click.echo(f"{'dry run, nothing written to' if dry_run else 'pushed to'} {target}: {result.summary()}")
+        return
+    from ..cypher.push_stream import push_neo4j_stream
+    from ..progress import progress_bar
+
+    options = {"generation": store.digest, "checkpoint_dir": store.key_dir} if store is not None else {}
+    total = len(graph.entities) + len(graph.sources) + len(graph.statements)
+    with progress_bar("pushing rows", total) as advance:
+        shown = [0]
+
+        def progress(rows: int, _total: int) -> None:
+            advance(rows - shown[0])
+            shown[0] = rows
+
+        result = push_neo4j_stream(graph, uri, _auth(user, password), database, graph_name=graph_name,
+                                   batch_size=batch_size, restart=restart, progress=progress, **options)
+    if result.restarted:
+        click.echo(f"note: started over ({result.restarted})", err=True)
+    click.echo(f"pushed to {target}: {result.summary()}")
 
 
 COMMANDS = (cypher,)

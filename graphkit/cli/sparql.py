@@ -237,48 +237,81 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
               help="The server's SPARQL query endpoint (used to count triples before and after).")
 @click.option("--graph", "graph_iri", required=True, metavar="IRI", help="Named graph to replace.")
 @click.option("--store", "store_url", metavar="URL",
-              help="Graph Store endpoint (default: guessed for Oxigraph, Virtuoso and Fuseki layouts).")
+              help="Graph Store endpoint, or Update endpoint with --method update (default: guessed for "
+                   "Oxigraph, Virtuoso and Fuseki layouts).")
 @data_option
 @click.option("--turtle", type=click.Path(exists=True, dir_okay=False),
-              help="Push this RDF file instead of the graph built from YAML.")
+              help="Push this RDF file instead of the graph built from YAML (read in memory, not resumable).")
 @base_iri_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True, metavar="N",
               help="Triples per request (the first replaces the graph, the others add to it).")
+@click.option("--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="gsp: Graph Store Protocol (PUT, then POST); update: SPARQL Update (CLEAR + INSERT DATA), "
+                   "for servers without the Graph Store Protocol.")
+@click.option("--restart", is_flag=True,
+              help="Start over even if an interrupted push of the same data to the same graph can continue.")
 @_remote_options
-def push_sparql(endpoint, graph_iri, store_url, data, turtle, base_iri, chunk_size, timeout, user, password,
-                auth_scheme):
-    """Replace a named graph on a SPARQL server with the built graph (Graph Store Protocol).
+def push_sparql(endpoint, graph_iri, store_url, data, turtle, base_iri, chunk_size, method, restart, timeout, user,
+                password, auth_scheme):
+    """Replace a named graph on a SPARQL server with the built graph.
 
-    After the push the server's triple count for the graph is checked; a mismatch is an
-    error. If a chunk fails, the message says what the remote graph now holds.
+    The compiled store (built first if stale) is streamed in chunks: memory stays bounded
+    whatever the size. Each acknowledged chunk is checkpointed in the store's folder: after a
+    failure or an interruption, the same command continues where it stopped (a changed graph
+    starts over). After the push the server's triple count for the graph is checked; a
+    mismatch is an error.
     """
     from .. import sparql as lib
 
     auth = lib.make_auth(user, password, auth_scheme)
-    graph = _embedded_graph(data, turtle, base_iri)
-    if hasattr(graph, "model"):  # the compiled store
-        graph = graph.model()
+    source = _embedded_graph(data, turtle, base_iri)
+    compiled = hasattr(source, "rdf_store")
+    if not compiled and (method != "gsp" or restart):
+        raise click.UsageError("--method update and --restart push the compiled store of YAML data (-d), "
+                               "not --turtle or RDF files")
     progress_bar = None
     if is_interactive():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         progress_bar = Progress(TextColumn("pushing"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"),
-                                TimeElapsedColumn(), console=_console(err=True), transient=True)
+                                TimeElapsedColumn(), TextColumn("{task.fields[rate]}"), console=_console(err=True),
+                                transient=True)
+
+    def push(progress=None):
+        if compiled:
+            from ..sparql.push_stream import push_compiled
+
+            return push_compiled(source, endpoint, graph_iri, target_url=store_url, auth=auth, method=method,
+                                 chunk_size=chunk_size, timeout=timeout, restart=restart, progress=progress)
+        return lib.push_graph(source, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
+                              chunk_size=chunk_size, timeout=timeout, base_iri=base_iri, progress=progress)
+
     if progress_bar is None:
-        result = lib.push_graph(graph, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
-                                chunk_size=chunk_size, timeout=timeout, base_iri=base_iri)
+        result = push()
     else:
+        import time
+
         with progress_bar:
-            task = progress_bar.add_task("push", total=None)
+            task = progress_bar.add_task("push", total=None, rate="")
+            began: list = []
 
             def progress(sent: int, total: int) -> None:
-                progress_bar.update(task, completed=sent, total=total)
+                if not began:
+                    began.append((time.perf_counter(), sent))
+                    rate = ""
+                else:
+                    seconds = time.perf_counter() - began[0][0]
+                    rate = f"{(sent - began[0][1]) / seconds:,.0f} triples/s" if seconds > 0 else ""
+                progress_bar.update(task, completed=sent, total=total, rate=rate)
 
-            result = lib.push_graph(graph, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
-                                    chunk_size=chunk_size, timeout=timeout, base_iri=base_iri, progress=progress)
+            result = push(progress)
+    if getattr(result, "restarted", None):
+        click.echo(f"note: started over ({result.restarted})", err=True)
     chunks = f"{result.chunks} chunk{'s' if result.chunks != 1 else ''}"
-    click.echo(f"pushed {result.triples} triples to <{result.graph_iri}> in {result.seconds:.2f} s ({chunks}); "
-               f"the server holds {result.remote_count} triples in that graph")
+    resumed = getattr(result, "resumed_from", 0)
+    resumed_text = f"; continued after {resumed} triples sent earlier" if resumed else ""
+    click.echo(f"pushed {result.triples} triples to <{result.graph_iri}> in {result.seconds:.2f} s ({chunks}"
+               f"{resumed_text}); the server holds {result.remote_count} triples in that graph")
 
 
 COMMANDS = (sparql,)

@@ -12,6 +12,8 @@ The modules of this package, and what each may import (no cycles: tests/test_imp
 - dialect.py: where Neo4j 5 and FalkorDB differ: schema statements, ids, literals;
 - statements.py: the write statements of the sync and of the exported script (dialect);
 - sync.py: the Neo4j sync (graphkit.property_rows, dialect, statements);
+- push_stream.py: the streamed, resumable push (graphkit.property_rows, graphkit.push_checkpoint,
+  dialect, statements, sync);
 - script.py: the exported graph.cypher (graphkit.property_rows, dialect, statements);
 - server.py: the embedded FalkorDB server process (errors, processes);
 - snapshot.py: the FalkorDB snapshot files in a compiled store (no graphkit imports);

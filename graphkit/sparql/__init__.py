@@ -7,14 +7,15 @@ Two backends behind one small interface (`SparqlBackend`: run a query, close):
 - `RemoteBackend(endpoint)`: a server, with the SPARQL 1.1 Protocol.
 `run_sparql(query, graph)` / `run_sparql(query, endpoint=URL)` pick one (`backend_for`). Both
 return a `SparqlResult` with formatters. `push_graph(...)` replaces a named graph on a server
-with the Graph Store HTTP Protocol.
+with the Graph Store HTTP Protocol; `push_store(...)` / `push_compiled(...)` stream an on-disk
+store (the compiled store) in chunks, resumable after a failure.
 
 The question pack lives in queries/*.rq (format: graphkit.pack). Parameter values become RDF
 terms (validated IRIs, escaped literals) placed in a VALUES block, never pasted as strings.
 
 Modules, by layer: text (lexer, prefixes, SERVICE, query form, VALUES injection, syntax errors),
 params, terms (term codecs), formats and results, backend (the interface), embedded, http
-(sessions, auth, redaction, server messages), remote, push, api (pack, backend_for,
+(sessions, auth, redaction, server messages), remote, push, push_stream, api (pack, backend_for,
 run_sparql). Names are loaded on first use, so `import graphkit.sparql` stays cheap.
 This package never imports click.
 """
@@ -60,6 +61,8 @@ _NAMES: dict[str, tuple[str, str]] = {
     "DEFAULT_CHUNK_SIZE": ("push", "DEFAULT_CHUNK_SIZE"), "graph_store_url": ("push", "graph_store_url"),
     "PushResult": ("push", "PushResult"), "count_triples": ("push", "count_triples"),
     "push_graph": ("push", "push_graph"), "_ntriples_of": ("push", "_ntriples_of"), "_chunks": ("push", "_chunks"),
+    "push_store": ("push_stream", "push_store"), "push_compiled": ("push_stream", "push_compiled"),
+    "StreamPushResult": ("push_stream", "StreamPushResult"), "update_url": ("push_stream", "update_url"),
     # entry points and the pack
     "PackQuery": ("api", "PackQuery"), "SPARQL_PACK": ("api", "SPARQL_PACK"), "pack_dir": ("api", "pack_dir"),
     "list_queries": ("api", "list_queries"), "load_query": ("api", "load_query"),
@@ -71,12 +74,13 @@ _NAMES: dict[str, tuple[str, str]] = {
 
 __all__ = ["DEFAULT_BASE_IRI", "DEFAULT_CHUNK_SIZE", "DEFAULT_TIMEOUT", "EmbeddedBackend", "FORMATS", "PACK",
            "PARAM_TYPES", "PackQuery", "Param", "PushResult", "RemoteBackend", "RemoteError", "SPARQL_PACK",
-           "STANDARD_PREFIXES", "SparqlBackend", "SparqlResult", "SparqlSyntaxError", "XSD_INTEGER", "XSD_STRING",
+           "STANDARD_PREFIXES", "SparqlBackend", "SparqlResult", "SparqlSyntaxError", "StreamPushResult",
+           "XSD_INTEGER", "XSD_STRING",
            "backend_for", "check_iri", "compact", "count_triples", "data_prefixes", "declared_prefixes",
            "graph_store_url", "inject_values", "list_queries", "load_query", "load_rdf_graph",
            "locate_syntax_error", "make_auth", "model_store", "pack_dir", "parse_header", "public_url",
-           "push_graph", "query_form", "query_variables", "remote_query", "resolve_bindings", "resolve_params",
-           "run_sparql", "uses_service", "with_prefixes"]
+           "push_compiled", "push_graph", "push_store", "query_form", "query_variables", "remote_query",
+           "resolve_bindings", "resolve_params", "run_sparql", "uses_service", "with_prefixes"]
 
 
 def __getattr__(name: str) -> Any:
@@ -105,6 +109,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
     from .http import DEFAULT_TIMEOUT, RemoteError, make_auth, public_url
     from .params import XSD_INTEGER, check_iri, parse_header, resolve_bindings, resolve_params
     from .push import DEFAULT_CHUNK_SIZE, PushResult, count_triples, graph_store_url, push_graph
+    from .push_stream import StreamPushResult, push_compiled, push_store
     from .remote import RemoteBackend, remote_query
     from .results import SparqlResult
     from .terms import XSD_STRING, compact

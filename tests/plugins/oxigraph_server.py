@@ -22,11 +22,13 @@ def oxigraph_binary() -> str:
     pytest.fail("the oxigraph server is missing: pip install oxigraph (scripts/setup.sh test)")
 
 
-def start_oxigraph(directory: Path, read_only: bool = False, preload: Path | None = None) -> SparqlServer:
-    """`oxigraph serve` (or serve-read-only, over a store preloaded with `preload`)."""
+def start_oxigraph(directory: Path, read_only: bool = False, preload: Path | None = None,
+                   port: int | None = None) -> SparqlServer:
+    """`oxigraph serve` (or serve-read-only, over a store preloaded with `preload`); `port`: to
+    start a stopped server again on its port and store (same URLs)."""
     directory.mkdir(parents=True, exist_ok=True)
     binary = oxigraph_binary()
-    port = free_port()
+    port = port or free_port()
     store = directory / "store"
     if preload is not None:
         subprocess.run([binary, "load", "--location", str(store), "--file", str(preload)],
