@@ -188,3 +188,20 @@ def test_a_snapshot_is_only_written_when_it_can_hold_the_one_graph(data, engines
     assert engine.snapshots_written == 0 and not (_snapshot_dir(store) / "graph.rdb").exists()
     fresh = engines()
     assert _partners(fresh, store) == ["alibaba", "openai"] and fresh.snapshots_written == 1
+
+
+def test_a_restored_graph_gets_its_indexes_from_the_second_query_on(data, engines):
+    from graphkit.cypher.falkordb import wait_for_indexes
+
+    store = ensure_store([data])
+    assert _partners(engines(), store) == ["alibaba", "openai"]
+    engine = engines()
+    listing = "CALL db.indexes() YIELD label, properties RETURN label, properties"
+    first = engine.graph_for(store)
+    assert engine.restores == 1 and first.run(listing).rows == []  # one-query commands skip them
+    assert _partners(engine, store) == ["alibaba", "openai"]  # asked again: indexes built meanwhile
+    backend = engine.graph_for(store)
+    wait_for_indexes(backend)
+    indexed = {(label, prop) for label, props in backend.run(listing).rows for prop in props}
+    assert {("Company", "id"), ("Company", "name"), ("PARTNERS_WITH", "statement_id")} <= indexed
+    assert _partners(engine, store) == ["alibaba", "openai"] and engine.loads == 0

@@ -351,6 +351,7 @@ class EmbeddedEngine:
         self.last_load_seconds = 0.0  # rows + load + indexes (+ the snapshot's SAVE, see last_save_seconds)
         self.last_save_seconds = 0.0
         self.last_restore_seconds = 0.0  # server start from the snapshot + checks
+        self.unindexed: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # restored, no indexes yet
         self._lock = threading.RLock()
 
     def _ensure_server(self) -> FalkorDBServer:
@@ -358,6 +359,7 @@ class EmbeddedEngine:
             if self.server is not None:
                 self.server.stop()
             self.loaded.clear()
+            self.unindexed.clear()
             self.server = FalkorDBServer(self.directory).start()
         return self.server
 
@@ -374,7 +376,14 @@ class EmbeddedEngine:
                 self.server.stop()
                 self.server = None
                 self.loaded.clear()
+                self.unindexed.clear()
             name = self.loaded.get(digest)
+            if name is not None and name in self.unindexed:
+                # a graph restored from a snapshot answers its first query without indexes (a
+                # scan: creating them costs more than a one-query command's whole answer); from the
+                # second query on, the engine builds them in the background and uses each once ready
+                labels, types = self.unindexed.pop(name)
+                ensure_schema(FalkorDBBackend(self.server.graph(name)), labels, types, managed=False)
             if name is None:
                 name = f"graphkit_{digest[:16]}"
                 snapshot = None
@@ -396,6 +405,7 @@ class EmbeddedEngine:
                 self.loaded[digest] = name
                 while len(self.loaded) > self.max_graphs:
                     _, old = self.loaded.popitem(last=False)
+                    self.unindexed.pop(old, None)
                     self.server.graph(old).delete()
             self.loaded.move_to_end(digest)
             return FalkorDBBackend(self.server.graph(name), "falkordb (embedded)", missing_is_empty=False)
@@ -485,9 +495,8 @@ class EmbeddedEngine:
             if other != name:
                 server.graph(other).delete()
         self.server = server
-        if not info.get("indexed"):  # built in the background: queries meanwhile are right, but scan
-            backend = FalkorDBBackend(server.graph(name))
-            ensure_schema(backend, info.get("labels", ()), info.get("types", ()), managed=False)
+        if not info.get("indexed"):
+            self.unindexed[name] = (tuple(info.get("labels", ())), tuple(info.get("types", ())))
         self.last_restore_seconds = time.perf_counter() - start
         self.restores += 1
         return True
@@ -515,6 +524,7 @@ class EmbeddedEngine:
                 self.server.stop()
                 self.server = None
             self.loaded.clear()
+            self.unindexed.clear()
 
 
 def _graph_counts(graph) -> tuple[int, int]:
