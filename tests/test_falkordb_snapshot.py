@@ -205,3 +205,16 @@ def test_a_restored_graph_gets_its_indexes_from_the_second_query_on(data, engine
     indexed = {(label, prop) for label, props in backend.run(listing).rows for prop in props}
     assert {("Company", "id"), ("Company", "name"), ("PARTNERS_WITH", "statement_id")} <= indexed
     assert _partners(engine, store) == ["alibaba", "openai"] and engine.loads == 0
+
+
+def test_snapshots_can_be_turned_off(data, tmp_path):
+    from graphkit.cypher.falkordb import EmbeddedEngine
+
+    store = ensure_store([data])
+    engine = EmbeddedEngine(tmp_path / "servers", snapshots=False)
+    try:
+        assert _partners(engine, store) == ["alibaba", "openai"]
+        assert (engine.loads, engine.snapshots_written) == (1, 0)
+        assert not (_snapshot_dir(store) / "graph.rdb").exists()
+    finally:
+        engine.stop()

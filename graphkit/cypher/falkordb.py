@@ -392,7 +392,7 @@ class EmbeddedEngine:
 
                     snapshot = Snapshot(Path(store.directory) / STORE_SNAPSHOT_FOLDER, digest)
                 if snapshot is None:
-                    self._load(graph, name, None)
+                    self._load(store.model() if store is not None else graph, name, None)
                 elif not self._start_from(snapshot, name):
                     # no usable snapshot: load under its lock, so that a second process waits
                     # for this one's snapshot rather than loading the same model at the same time

