@@ -86,6 +86,15 @@ finally:
 """
 
 
+#: FalkorDB directly on an already running server (the kept one): connect, one query
+RAW_CONNECTED = """
+import sys
+from falkordb import FalkorDB
+db = FalkorDB(unix_socket_path=sys.argv[2])
+print(len(db.select_graph(sys.argv[3]).ro_query(sys.argv[1]).result_set))
+"""
+
+
 def run(argv: list[str], env: dict, cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
@@ -127,20 +136,58 @@ def synthetic_data(workdir: Path, cache: Path, entities: int) -> list[str]:
     return [str(folder)]
 
 
+def measure_kept(report: dict, query: str, data: list[str], d_args: list[str], env: dict, workdir: Path, store,
+                 repeat: int, rows: int) -> None:
+    """`graphkit cypher` with the server kept between processes (graphkit.cypher.keeper) against a
+    fresh Python process querying the same running server with the falkordb client."""
+    import signal
+
+    from graphkit.cypher import keeper
+
+    env = {**env, keeper.KEEP_ENV: "600"}
+    os.environ.update(env)
+    seconds, _ = run([PYTHON, "-m", "graphkit", "cypher", query, *d_args], env, workdir)
+    report["kept: first call (starts the keeper from the snapshot, waits for it)"] = round(seconds, 2)
+    socket = keeper.kept_socket(store.digest)
+    assert socket is not None, "no kept server"
+    graph = json.loads((Path(store.directory) / "falkordb" / "snapshot.json").read_text())["graph"]
+    cli, raw = [], []
+    try:
+        for _ in range(repeat):
+            seconds, out = run([PYTHON, "-m", "graphkit", "cypher", query, *d_args, "--format", "json"], env, workdir)
+            cli.append(seconds)
+            assert len(json.loads(out)) == rows
+            seconds, out = run([PYTHON, "-c", RAW_CONNECTED, query, str(socket), graph], env, workdir)
+            raw.append(seconds)
+            assert int(out) == rows
+    finally:
+        pid = int((keeper.kept_folder(store.digest) / keeper.PID).read_text())
+        os.kill(pid, signal.SIGTERM)
+    report["kept: warm `graphkit cypher` (best)"] = round(min(cli), 3)
+    report["kept: raw falkordb client on the running server (best)"] = round(min(raw), 3)
+    report["kept: ratio"] = round(min(cli) / min(raw), 2)
+    report["kept: all runs"] = {"cli": [round(x, 3) for x in cli], "raw": [round(x, 3) for x in raw]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=sorted(QUERIES))
     parser.add_argument("data", nargs="*", help="merged: the data folders (default: import them here)")
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-before", action="store_true",
+                        help="skip the run without snapshots (the first call's load is the same work)")
+    parser.add_argument("--kept", action="store_true", help="also measure the server kept between processes")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()
+    args.data = [str(Path(d).absolute()) for d in args.data]
     sys.path.insert(0, str(ROOT))
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="graphkit-snapshot-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     cache = workdir / "cache"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRAPHKIT_STORE_DIR": str(cache),
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRAPHKIT_STORE_DIR": str(cache), "GRAPHKIT_CYPHER_KEEP": "0",
            "GRAPHKIT_CACHE_DIR": str(workdir / "engine")}
+    os.chdir(workdir)  # every process runs here: file names in messages, so the store, are the same
     query = QUERIES[args.kind]
     report: dict = {"kind": args.kind, "query": query}
 
@@ -160,11 +207,14 @@ def main() -> None:
                        "statements": store.manifest["counts"].get("statements"), "triples": store.triple_count}
     print(json.dumps(report), flush=True)
 
-    seconds, out = run([PYTHON, "-c", LIBRARY, query, "no-snapshots", *data], env, workdir)
-    old = json.loads(out)
-    report["fresh process, no snapshot (before): load from the model"] = {
-        "process_s": round(seconds, 2), "falkordb_load_s": round(old["load_s"], 2), "rows": old["rows"]}
-    print(json.dumps(report), flush=True)
+    for name in ("snapshot.json", "graph.rdb"):  # a kept folder's earlier run
+        (Path(store.directory) / "falkordb" / name).unlink(missing_ok=True)
+    if not args.skip_before:
+        seconds, out = run([PYTHON, "-c", LIBRARY, query, "no-snapshots", *data], env, workdir)
+        old = json.loads(out)
+        report["fresh process, no snapshot (before): load from the model"] = {
+            "process_s": round(seconds, 2), "falkordb_load_s": round(old["load_s"], 2), "rows": old["rows"]}
+        print(json.dumps(report), flush=True)
     seconds, out = run([PYTHON, "-c", LIBRARY, query, "snapshots", *data], env, workdir)
     first = json.loads(out)
     assert first["loads"] == 1 and first["written"] == 1, first
@@ -194,6 +244,8 @@ def main() -> None:
     report["restore alone (server start from the dump + checks, best)"] = round(min(restore), 3)
     report["all runs"] = {"cli": [round(x, 3) for x in cli], "raw": [round(x, 3) for x in raw],
                           "restore": [round(x, 3) for x in restore]}
+    if args.kept:
+        measure_kept(report, query, data, d_args, env, workdir, store, args.repeat, first["rows"])
     report["load average"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 

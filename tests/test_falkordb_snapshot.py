@@ -3,8 +3,10 @@ it instead of loading the model; a stale, damaged or deleted snapshot is never u
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,7 +42,7 @@ from graphkit.cypher.falkordb import embedded_engine
 store = ensure_store([sys.argv[1]])
 rows = run_cypher(sys.argv[2], graph=store).rows
 engine = embedded_engine()
-print(json.dumps({"rows": rows, "loads": engine.loads, "restores": engine.restores,
+print(json.dumps({"rows": rows, "loads": engine.loads, "restores": engine.restores, "kept": engine.kept_uses,
                   "written": engine.snapshots_written, "model_read": store._model is not None}))
 """
 
@@ -69,8 +71,8 @@ def engines(tmp_path):
         engine.stop()
 
 
-def _child(data: Path, query: str = QUERY) -> dict:
-    run = subprocess.run([PYTHON, "-c", CHILD, str(data), query], env=ENV, capture_output=True, text=True,
+def _child(data: Path, query: str = QUERY, **env: str) -> dict:
+    run = subprocess.run([PYTHON, "-c", CHILD, str(data), query], env={**ENV, **env}, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
@@ -84,15 +86,17 @@ def _partners(engine, store) -> list[str]:
     return [row[0] for row in engine.run(store, QUERY).rows]
 
 
-def test_a_second_process_starts_from_the_snapshot_without_reading_the_model(data):
-    first = _child(data)
+def test_a_second_process_starts_from_the_snapshot_without_reading_the_model(data, tmp_path):
+    engine_cache = tmp_path / "engine-cache"
+    first = _child(data, GRAPHKIT_CACHE_DIR=str(engine_cache))
     assert (first["loads"], first["restores"], first["written"]) == (1, 0, 1)
     snapshot = _snapshot_dir(ensure_store([data]))
     info = json.loads((snapshot / "snapshot.json").read_text())
     assert info["nodes"] > 50 and info["relationships"] > 50 and (snapshot / "graph.rdb").stat().st_size == info["size"]
-    second = _child(data)
+    second = _child(data, GRAPHKIT_CACHE_DIR=str(engine_cache))
     assert second["rows"] == first["rows"] == [["alibaba"], ["openai"]]
-    assert (second["loads"], second["restores"], second["written"]) == (0, 1, 0)
+    assert (second["loads"], second["restores"], second["written"], second["kept"]) == (0, 1, 0, 0)
+    assert not list(engine_cache.glob("falkordb/kept-*"))  # a small graph: no server kept between processes
     assert second["model_read"] is False  # the answer came without reading the model
     assert json.loads((snapshot / "snapshot.json").read_text()) == info  # untouched
 
@@ -218,3 +222,75 @@ def test_snapshots_can_be_turned_off(data, tmp_path):
         assert not (_snapshot_dir(store) / "graph.rdb").exists()
     finally:
         engine.stop()
+
+
+
+# --------------------------------------------------------------------------- kept server (big graphs)
+
+def _stop_keeper(folder: Path) -> None:
+    from graphkit.processes import pid_alive
+
+    try:
+        pid = int((folder / "keeper.pid").read_text())
+    except (OSError, ValueError):
+        return
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGTERM)
+    _wait_gone(pid)
+
+
+def _wait_gone(pid: int, timeout: float = 60.0) -> None:
+    from graphkit.processes import pid_alive
+
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid):
+        assert time.monotonic() < deadline, f"process {pid} still runs"
+        time.sleep(0.05)
+
+
+def _keeper(monkeypatch, tmp_path, seconds: str):
+    from graphkit.cypher import keeper
+
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "engine-cache"))
+    monkeypatch.setenv(keeper.KEEP_ENV, seconds)
+    return keeper
+
+
+def test_a_big_graph_stays_on_a_kept_server_between_processes(data, tmp_path, monkeypatch):
+    keeper = _keeper(monkeypatch, tmp_path, "60")
+    store = ensure_store([data])
+    env = {"GRAPHKIT_CACHE_DIR": os.environ["GRAPHKIT_CACHE_DIR"], keeper.KEEP_ENV: "60"}
+    folder = keeper.kept_folder(store.digest)
+    try:
+        first = _child(data, **env)
+        assert (first["loads"], first["written"]) == (1, 1)  # and its keeper starts in the background
+        assert keeper.wait_for_socket(store.digest, 60) is not None
+        second = _child(data, **env)
+        assert second["rows"] == first["rows"] == [["alibaba"], ["openai"]]
+        assert (second["kept"], second["loads"], second["restores"]) == (1, 0, 0)  # no start, no load
+        assert second["model_read"] is False
+    finally:
+        _stop_keeper(folder)
+    assert not (folder / "socket").exists()
+
+
+def test_the_kept_server_stops_when_idle_and_when_the_data_changes(data, tmp_path, monkeypatch):
+    keeper = _keeper(monkeypatch, tmp_path, "1")
+    store = ensure_store([data])
+    env = {"GRAPHKIT_CACHE_DIR": os.environ["GRAPHKIT_CACHE_DIR"], keeper.KEEP_ENV: "1"}
+    folder = keeper.kept_folder(store.digest)
+    try:
+        _child(data, **env)
+        assert keeper.wait_for_socket(store.digest, 60) is not None
+        _wait_gone(int((folder / "keeper.pid").read_text()))  # idle for 1 s: it stopped by itself
+        assert keeper.kept_socket(store.digest) is None
+        env[keeper.KEEP_ENV] = "600"
+        assert _child(data, **env)["kept"] == 1  # started again, from the snapshot
+        pid = int((folder / "keeper.pid").read_text())
+        store.close()
+        (data / "extra.yaml").write_text(ACME_PARTNER, encoding="utf-8")
+        assert _child(data, **env)["rows"] == [["acme"], ["alibaba"], ["openai"]]  # never the kept, stale graph
+        _wait_gone(pid)  # its generation was replaced and deleted: the old keeper stopped
+    finally:
+        _stop_keeper(folder)
+        _stop_keeper(keeper.kept_folder(ensure_store([data]).digest))

@@ -352,6 +352,8 @@ class EmbeddedEngine:
         self.last_save_seconds = 0.0
         self.last_restore_seconds = 0.0  # server start from the snapshot + checks
         self.unindexed: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # restored, no indexes yet
+        self.kept: dict[str, FalkorDBBackend] = {}  # digest -> graph on a kept server (graphkit.cypher.keeper)
+        self.kept_uses = 0
         self._lock = threading.RLock()
 
     def _ensure_server(self) -> FalkorDBServer:
@@ -391,6 +393,9 @@ class EmbeddedEngine:
                     from .snapshot import Snapshot
 
                     snapshot = Snapshot(Path(store.directory) / STORE_SNAPSHOT_FOLDER, digest)
+                    kept = self._kept_graph(snapshot, name)
+                    if kept is not None:
+                        return kept
                 if snapshot is None:
                     self._load(store.model() if store is not None else graph, name, None)
                 elif not self._start_from(snapshot, name):
@@ -402,6 +407,7 @@ class EmbeddedEngine:
                             self._load(store.model(), name, snapshot if locked else None)
                     finally:
                         snapshot.unlock()
+                    self._keep_later(snapshot, name)
                 self.loaded[digest] = name
                 while len(self.loaded) > self.max_graphs:
                     _, old = self.loaded.popitem(last=False)
@@ -409,6 +415,50 @@ class EmbeddedEngine:
                     self.server.graph(old).delete()
             self.loaded.move_to_end(digest)
             return FalkorDBBackend(self.server.graph(name), "falkordb (embedded)", missing_is_empty=False)
+
+    # ---------------------------------------------------------------- kept servers (big graphs)
+    def _kept_graph(self, snapshot, name: str) -> FalkorDBBackend | None:
+        """The graph on a server kept between processes (graphkit.cypher.keeper), started now
+        from the snapshot if the graph is big enough to be kept; None: use this process's server."""
+        from . import keeper
+
+        backend = self.kept.get(snapshot.digest)
+        if backend is not None:
+            try:
+                backend.graph.execute_command("PING")
+                return backend
+            except Exception:  # noqa: BLE001 - the keeper stopped: start again below
+                del self.kept[snapshot.digest]
+        socket = keeper.kept_socket(snapshot.digest)
+        if socket is None:
+            info = snapshot.info(_engine_identity())
+            if info is None or info.get("graph") != name or not keeper.keep_seconds(info["size"]):
+                return None
+            keeper.spawn(snapshot.digest, snapshot.rdb, snapshot.folder.parent, keeper.keep_seconds(info["size"]))
+            socket = keeper.wait_for_socket(snapshot.digest, 30.0 + info["size"] / 2e6)
+            if socket is None:
+                return None
+        try:
+            from falkordb import FalkorDB
+
+            client = FalkorDB(unix_socket_path=str(socket))
+            if name not in client.list_graphs():
+                return None
+        except Exception:  # noqa: BLE001 - stopping, or not ours: this process starts its own
+            return None
+        backend = FalkorDBBackend(client.select_graph(name), "falkordb (embedded, kept)", missing_is_empty=False)
+        self.kept[snapshot.digest] = backend
+        self.kept_uses += 1
+        return backend
+
+    def _keep_later(self, snapshot, name: str) -> None:
+        """After a load that wrote a big snapshot: start its keeper now, for the next process."""
+        from . import keeper
+
+        info = snapshot.info(_engine_identity())
+        if info is not None and info.get("graph") == name and keeper.keep_seconds(info["size"]) \
+                and keeper.kept_socket(snapshot.digest) is None:
+            keeper.spawn(snapshot.digest, snapshot.rdb, snapshot.folder.parent, keeper.keep_seconds(info["size"]))
 
     def _load(self, graph, name: str, snapshot) -> None:
         """Load a model into the server (started if needed); with `snapshot` (its lock held),
@@ -455,7 +505,7 @@ class EmbeddedEngine:
         try:
             if server.client().list_graphs() != [name]:  # a dump holds every graph of the server
                 return
-            counts = _graph_counts(server.graph(name))
+            counts = graph_counts(server.graph(name))
             dump = server.save()
             snapshot.publish(dump, {
                 "graph": name, "nodes": counts[0], "relationships": counts[1], "indexed": indexed,
@@ -483,7 +533,7 @@ class EmbeddedEngine:
             self._discard(snapshot, info)
             return False
         try:
-            restored = name in server.client().list_graphs() and _graph_counts(server.graph(name)) == (
+            restored = name in server.client().list_graphs() and graph_counts(server.graph(name)) == (
                 info["nodes"], info["relationships"])
         except Exception:  # noqa: BLE001 - any failure to read it back: not usable
             restored = False
@@ -527,11 +577,10 @@ class EmbeddedEngine:
             self.unindexed.clear()
 
 
-def _graph_counts(graph) -> tuple[int, int]:
-    """(nodes, relationships) of a graph (both counts are answered from the engine's matrices)."""
-    nodes = graph.ro_query("MATCH (n) RETURN count(n)").result_set[0][0]
-    rels = graph.ro_query("MATCH ()-[r]->() RETURN count(r)").result_set[0][0]
-    return int(nodes), int(rels)
+def graph_counts(graph) -> tuple[int, int]:
+    from .snapshot import graph_counts as counts
+
+    return counts(graph)
 
 
 def _engine_identity() -> str:
