@@ -96,6 +96,9 @@ def cypher(query, list_pack, params, fmt, data, uri, user, password, database, e
             store = load(data_paths(data))
         if as_of:  # the query runs on the graph as it was (a graph of its own in the engine)
             store = graph_as_of(store.model() if hasattr(store, "model") else store, as_of, time)
+        from ..cypher.falkordb import embedded_engine
+
+        embedded_engine().one_shot = True  # one question, then exit (see EmbeddedEngine)
         result = run_cypher(query, values, graph=store, timeout=timeout, write=write, max_rows=max_rows)
     width = None if sys.stdout.isatty() else 200
     click.echo(format_result(result, fmt, width=width), nl=False)

@@ -332,14 +332,21 @@ class EmbeddedEngine:
     snapshot when it has a usable one (graphkit.cypher.snapshot; the model is not even read),
     and otherwise loads the model and saves a snapshot for the next process. `snapshots=False`
     turns both off.
+
+    `one_shot=True` is for a process that asks one question and exits (`graphkit cypher`): a
+    graph restored from a snapshot answers without indexes (created only if a second query
+    comes), and a big graph is asked on a server kept between processes (graphkit.cypher.keeper).
+    Otherwise (a server, a notebook) the indexes are created right after a restore, and the
+    engine always runs its own server (the serve pool kills it when a query overruns).
     """
 
     def __init__(self, directory: str | os.PathLike | None = None, *, max_graphs: int = 2, bulk: bool = True,
-                 snapshots: bool = True):
+                 snapshots: bool = True, one_shot: bool = False):
         self.directory = directory
         self.max_graphs = max_graphs
         self.bulk = bulk  # GRAPH.BULK (the default) or batched UNWIND CREATE (load_rows)
         self.snapshots = snapshots
+        self.one_shot = one_shot
         self.last_loader = ""
         self.server: FalkorDBServer | None = None
         self.loaded: OrderedDict[str, str] = OrderedDict()  # content hash -> graph name
@@ -384,16 +391,15 @@ class EmbeddedEngine:
                 # a graph restored from a snapshot answers its first query without indexes (a
                 # scan: creating them costs more than a one-query command's whole answer); from the
                 # second query on, the engine builds them in the background and uses each once ready
-                labels, types = self.unindexed.pop(name)
-                ensure_schema(FalkorDBBackend(self.server.graph(name)), labels, types, managed=False)
+                self._create_indexes(name)
             if name is None:
                 name = f"graphkit_{digest[:16]}"
                 snapshot = None
-                if store is not None and self.snapshots:
+                if store is not None and self.snapshots and digest == store.digest:
                     from .snapshot import Snapshot
 
                     snapshot = Snapshot(Path(store.directory) / STORE_SNAPSHOT_FOLDER, digest)
-                    kept = self._kept_graph(snapshot, name)
+                    kept = self._kept_graph(snapshot, name) if self.one_shot else None
                     if kept is not None:
                         return kept
                 if snapshot is None:
@@ -407,7 +413,8 @@ class EmbeddedEngine:
                             self._load(store.model(), name, snapshot if locked else None)
                     finally:
                         snapshot.unlock()
-                    self._keep_later(snapshot, name)
+                    if self.one_shot:
+                        self._keep_later(snapshot, name)
                 self.loaded[digest] = name
                 while len(self.loaded) > self.max_graphs:
                     _, old = self.loaded.popitem(last=False)
@@ -415,6 +422,11 @@ class EmbeddedEngine:
                     self.server.graph(old).delete()
             self.loaded.move_to_end(digest)
             return FalkorDBBackend(self.server.graph(name), "falkordb (embedded)", missing_is_empty=False)
+
+    def _create_indexes(self, name: str) -> None:
+        assert self.server is not None
+        labels, types = self.unindexed.pop(name)
+        ensure_schema(FalkorDBBackend(self.server.graph(name)), labels, types, managed=False)
 
     # ---------------------------------------------------------------- kept servers (big graphs)
     def _kept_graph(self, snapshot, name: str) -> FalkorDBBackend | None:
@@ -547,6 +559,8 @@ class EmbeddedEngine:
         self.server = server
         if not info.get("indexed"):
             self.unindexed[name] = (tuple(info.get("labels", ())), tuple(info.get("types", ())))
+            if not self.one_shot:  # built in the background: queries meanwhile are right, but scan
+                self._create_indexes(name)
         self.last_restore_seconds = time.perf_counter() - start
         self.restores += 1
         return True
