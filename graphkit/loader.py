@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ValidationError, show
+from .iri import is_http_url
 from .model import (
     ID_PATTERN,
     STATEMENT_ENDS,
@@ -380,22 +381,6 @@ def _did_you_mean(value: object, known) -> str:
         return ""
     close = difflib.get_close_matches(value, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def is_http_url(text: str) -> bool:
-    """An absolute http(s) URL that every export can write: a valid IRI (checked by the RDF
-    library that writes the exports) without characters that need escaping."""
-    if not text.startswith(("http://", "https://")) or any(c in text for c in ' <>"{}|\\^`\n\t'):
-        return False
-    if len(text) > 4000:
-        return False
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _date_key(text: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..asof import first_known, last_day
 from ..errors import GraphkitError
-from ..loader import is_http_url
+from ..iri import is_http_url
 from ..model import KnowledgeGraph
 from ..ontology import Ontology, load_ontology
 from .layout import LAYOUTS, compute_layout

@@ -35,6 +35,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..errors import GraphkitError
+from ..iri import iri_problem
 from ..rdf import DEFAULT_BASE_IRI, data_prefixes
 from ..worker import (
     DEFAULT_MAX_ROWS,
@@ -222,7 +223,7 @@ async def _answer_sparql(request: Request, query: str, *, default_graph=(), name
     offers = GRAPH_OFFERS if form == "graph" else SELECT_OFFERS
     fmt = chosen_format(request, offers)
     for iri in (*default_graph, *named_graphs):
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", iri):
+        if iri_problem(iri):
             raise HttpError(400, f"not an IRI: '{iri[:100]}'")
     try:
         result = await run_in_threadpool(service.run_sparql, query, select_format=fmt if form != "graph" else "json",

@@ -12,6 +12,7 @@ from html import escape
 from urllib.parse import quote
 
 from ..asof import describe_dates
+from ..iri import is_http_url
 from ..model import Entity, Source, Statement
 from .data import ServedGraph
 
@@ -39,7 +40,7 @@ def entity_link(graph: ServedGraph, entity_id: str | None, lang: str = "en") -> 
 def external_link(url: str | None) -> str:
     if not url:
         return ""
-    if url.lower().startswith(("http://", "https://")):
+    if is_http_url(url):
         return f'<a href="{esc(url)}" rel="nofollow noopener noreferrer">{esc(url)}</a>'
     return esc(url)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..iri import iri_problem
 from ..model import ID_PATTERN
 from ..pack import Param, parse_header as parse_pack_header
 from ..rdf import DEFAULT_BASE_IRI, IRIs, data_prefixes
@@ -25,22 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import KnowledgeGraph
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @per_text
 def parse_header(text: str, origin: str = "query") -> tuple[str, tuple[Param, ...]]:
     """The description (first `# ` line) and the `# param` declarations of a SPARQL query."""
     return parse_pack_header(text, origin, comment="#", variables=query_variables)
-
-
-def iri_problem(iri: str) -> str | None:
-    """Why `iri` is not a valid absolute IRI (Oxigraph's parser decides), or None."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError as exc:
-        return f"not an IRI ({exc})"
-    return None if _SCHEME.match(iri) else "not an absolute IRI"
 
 
 def check_iri(iri: str, what: str) -> str:
