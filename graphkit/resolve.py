@@ -139,6 +139,16 @@ def organization_parents(graph: KnowledgeGraph, aliases: AliasTable | None = Non
     return parents
 
 
+def top_organization(parents: dict[str, str], org_id: str) -> str:
+    """The top organization of a unit (google-deepmind -> google), following `parents`
+    (organization_parents) up to the root; a cycle stops where it would repeat."""
+    seen = {org_id}
+    while org_id in parents and parents[org_id] not in seen:
+        org_id = parents[org_id]
+        seen.add(org_id)
+    return org_id
+
+
 def _number(value: object) -> TypeGuard[float]:
     """A positive number (not a bool): narrows an attribute value to a number for mypy."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
@@ -260,11 +270,7 @@ class Resolver:
     # -- safeguards
     def family(self, org_id: str) -> str:
         """The top organization of a unit (google-deepmind -> google), following part-of/subsidiary-of."""
-        seen = {org_id}
-        while org_id in self._parents and self._parents[org_id] not in seen:
-            org_id = self._parents[org_id]
-            seen.add(org_id)
-        return org_id
+        return top_organization(self._parents, org_id)
 
     def same_developer(self, a: set[str], b: set[str]) -> bool:
         """True when the two sets of makers share an organization (or a unit of one); unknown (empty) agrees."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import GraphkitError
@@ -111,17 +112,12 @@ def cross_developer_merges(resolved: Resolved, aliases=None) -> list[dict]:
     mapped to their final organizations; an organization and its units (part-of in the alias
     file, subsidiary-of facts) count as one. Joins that the alias file decided are not counted.
     """
-    from .resolve import AliasTable, load_aliases, makers, organization_parents
+    from .resolve import AliasTable, load_aliases, makers, organization_parents, top_organization
 
     table = aliases if isinstance(aliases, AliasTable) else load_aliases(aliases)
     parents = organization_parents(resolved.merged, table)
 
-    def family(org: str) -> str:
-        seen = {org}
-        while org in parents and parents[org] not in seen:
-            org = parents[org]
-            seen.add(org)
-        return org
+    family = partial(top_organization, parents)
 
     by_alias = {(o.source, m.imported) for o in resolved.outcomes for m in o.resolution.merges
                 if m.rule == "alias file"}

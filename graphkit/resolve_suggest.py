@@ -17,6 +17,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .model import Entity, KnowledgeGraph
@@ -32,6 +33,7 @@ from .resolve import (
     normalize_name,
     organization_parents,
     strip_suffixes,
+    top_organization,
 )
 
 #: Kinds of entities compared with each other (an organization is never a duplicate of a model).
@@ -209,12 +211,7 @@ def suggest(graph: KnowledgeGraph, aliases: AliasTable | None = None, *, ontolog
     maker_of = makers(graph)
     parents = organization_parents(graph, aliases)
 
-    def family(org: str) -> str:
-        seen = {org}
-        while org in parents and parents[org] not in seen:
-            org = parents[org]
-            seen.add(org)
-        return org
+    family = partial(top_organization, parents)
 
     entities = [e for e in graph.sorted_entities() if _kind(ontology, e.type)]
     kind_of = {e.id: _kind(ontology, e.type) for e in entities}

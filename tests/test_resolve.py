@@ -15,6 +15,7 @@ from graphkit.resolve import (
     normalize_name,
     same_value,
     strip_suffixes,
+    top_organization,
 )
 
 SUFFIXES = frozenset({"inc", "ltd", "group", "corporation"})
@@ -425,3 +426,11 @@ def test_resolve_without_suggest_or_with_a_bad_alias_file_is_a_clear_error(tmp_p
     # Invalid data (here the alias file) exits 1, with the file and line.
     assert result.exit_code == 1 and "needs two different ids" in result.output and "Traceback" not in result.output
     assert f"{bad}:2" in result.output
+
+
+def test_top_organization_follows_parents_and_stops_on_a_cycle():
+    parents = {"google-deepmind": "google", "google": "alphabet", "a": "b", "b": "a"}
+    assert top_organization(parents, "google-deepmind") == "alphabet"
+    assert top_organization(parents, "alphabet") == "alphabet"
+    assert top_organization(parents, "openai") == "openai"
+    assert top_organization(parents, "a") == "b" and top_organization(parents, "b") == "a"
