@@ -1,10 +1,12 @@
 """Shared fixtures: the seed graph and its exports. Each real server the tests start has its own
-pytest plugin in tests/plugins/ (FalkorDB, Oxigraph server, Virtuoso), registered here."""
+pytest plugin in tests/plugins/ (FalkorDB, Oxigraph server, Virtuoso, graphkit serve), and so has
+the headless Chromium of the browser tests (plugins/chromium.py); all are registered here."""
 from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["plugins.falkordb", "plugins.oxigraph_server", "plugins.virtuoso", "plugins.graphkit_server"]
+pytest_plugins = ["plugins.falkordb", "plugins.oxigraph_server", "plugins.virtuoso", "plugins.graphkit_server",
+                  "plugins.chromium"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seed_data"
@@ -25,3 +27,4 @@ def seed_exports(tmp_path_factory, seed_graph):
     out = tmp_path_factory.mktemp("exports")
     write_exports(seed_graph, out)
     return out
+

@@ -5,118 +5,19 @@ that the only request is the page itself. Screenshots go to tests/artifacts/ (gi
 """
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
 
 from graphkit import api
 from graphkit.page import select_subgraph, write_page
+from plugins.chromium import ARTIFACTS, PageSession
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "page"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 XSS_NAME = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `bash scripts/setup.sh test` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        manager.stop()
-
-
-class Session:
-    """One page with its recorded requests, dialogs and errors."""
-
-    def __init__(self, browser, path: Path, *, bypass_csp: bool = False):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 860}, bypass_csp=bypass_csp)
-        self.page = self.context.new_page()
-        self.url = path.resolve().as_uri()
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
-        self.page.route("**/*", self._route)
-        self.page.goto(self.url)
-        self.wait_for("window.graphkit && window.graphkit.ready === true")
-
-    def wait_for(self, expression: str, timeout: float = 30.0) -> None:
-        """Poll an expression from outside the page: Playwright's wait_for_function compiles its
-        predicate with eval inside the page, which the page's Content-Security-Policy refuses."""
-        deadline = time.monotonic() + timeout
-        while not self.page.evaluate(f"() => !!({expression})"):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {expression}")
-            self.page.wait_for_timeout(50)
-
-    def _route(self, route):
-        self.requests.append(route.request.url)
-        if route.request.url.startswith("file:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def js(self, expression: str, arg=None):
-        return self.page.evaluate(expression, arg)
-
-    def visible_edges(self) -> set[str]:
-        return set(self.js("window.graphkit.visibleEdgeIds()"))
-
-    def visible_nodes(self) -> set[str]:
-        return set(self.js("window.graphkit.visibleNodeIds()"))
-
-    def dom_position(self, node_id: str) -> tuple[float, float]:
-        """Where a node is on the screen (page coordinates)."""
-        x, y = self.js("""id => { const net = window.graphkit.network;
-            const p = net.canvasToDOM(net.getPositions([id])[id]);
-            const box = document.getElementById('gk-graph').getBoundingClientRect();
-            return [p.x + box.left, p.y + box.top]; }""", node_id)
-        return x, y
-
-    def opacity(self, kind: str, item_id: str) -> float:
-        """The opacity vis-network draws an item with (its own, or the global one)."""
-        return self.js("""([kind, id]) => { const body = window.graphkit.network.body;
-            const item = kind === 'node' ? body.nodes[id] : body.edges[id];
-            return kind === 'node' ? item.options.opacity : item.options.color.opacity; }""", [kind, item_id])
-
-    def settle(self) -> None:
-        """Wait until camera animations are over and the canvas has been drawn again since now
-        (the page counts its drawings in window.graphkit.drawn): no fixed sleeps."""
-        self.wait_for("!window.graphkit.animating && !window.graphkit.busy")
-        drawn = self.js("window.graphkit.drawn")
-        self.js("window.graphkit.network.redraw()")
-        self.wait_for(f"window.graphkit.drawn > {drawn}")
-
-    def search(self, text: str) -> None:
-        box = self.page.locator("#gk-search")
-        box.fill(text)
-        box.press("Enter")
-        self.wait_for("window.graphkit.focused === window.graphkit.selected")  # the zoom animation is over
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +36,7 @@ def fixture_page(tmp_path_factory):
 
 @pytest.fixture
 def seed(browser, seed_page):
-    session = Session(browser, seed_page)
+    session = PageSession(browser, seed_page)
     try:
         yield session
     finally:
@@ -176,7 +77,7 @@ def test_search_focuses_the_entity(seed, query, expected):
 
 
 def test_search_by_alias_and_labels_in_every_language(browser, fixture_page):
-    session = Session(browser, fixture_page)
+    session = PageSession(browser, fixture_page)
     try:
         for query in ("BetaCo", "Laboratoires Bêta", "贝塔实验室", "beta labs"):
             session.search(query)
@@ -294,7 +195,7 @@ def test_language_switch(seed):
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])
 def test_xss_payloads_show_as_text_and_run_nothing(browser, fixture_page, bypass_csp):
     # Without the CSP too: the page itself must not turn data into markup.
-    session = Session(browser, fixture_page, bypass_csp=bypass_csp)
+    session = PageSession(browser, fixture_page, bypass_csp=bypass_csp)
     page = session.page
     try:
         page.locator("#gk-search").fill("<img")
@@ -335,7 +236,7 @@ def test_xss_payloads_show_as_text_and_run_nothing(browser, fixture_page, bypass
 
 def test_relations_are_styled_by_certainty(browser, fixture_page):
     graph = api.load(FIXTURE)
-    session = Session(browser, fixture_page)
+    session = PageSession(browser, fixture_page)
     try:
         def edge(subject, relation, obj):
             statement = next(s for s in graph.statements if (s.subject, s.relation, s.object) == (subject, relation, obj))
@@ -368,7 +269,7 @@ def test_large_graph_opens_on_an_overview_and_details_edges_when_zoomed_in(brows
     graph = generate(PHYSICS_LIMIT + 100, 3 * (PHYSICS_LIMIT + 100))
     path = tmp_path / "large.html"
     write_page(graph, path)
-    session = Session(browser, path)
+    session = PageSession(browser, path)
     try:
         assert session.js("window.graphkit.network.physics.physicsEnabled") is False
         assert session.page.locator("#gk-physics").is_checked() is False

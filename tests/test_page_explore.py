@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 
 from datasets import ALIASES, SEED, datasets_dir
-from test_page_browser import Session, browser  # noqa: F401  (the module's browser fixture)
+from plugins.chromium import ARTIFACTS, PageSession
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,8 +37,8 @@ def merged(tmp_path_factory):
 
 
 @pytest.fixture
-def session(browser, merged):  # noqa: F811
-    s = Session(browser, merged[1])
+def session(browser, merged):
+    s = PageSession(browser, merged[1])
     try:
         yield s
     finally:
@@ -79,13 +79,13 @@ def _view(session):
         return ids.map(id => [id, Math.round(p[id].x), Math.round(p[id].y)]); }""")
 
 
-def test_merged_page_is_small_ready_fast_and_draws_an_overview(browser, session, merged):  # noqa: F811
+def test_merged_page_is_small_ready_fast_and_draws_an_overview(browser, session, merged):
     graph, page = merged
     assert page.stat().st_size <= MAX_FILE_BYTES
     # the median of three loads (the machine running the tests may be busy)
     ready = [session.js("window.graphkit.readyAt")]
     for _ in range(2):
-        again = Session(browser, page)
+        again = PageSession(browser, page)
         ready.append(again.js("window.graphkit.readyAt"))
         again.close()
     assert sorted(ready)[1] < READY_MS, ready
@@ -229,8 +229,6 @@ def test_clusters_state_their_size_and_open_to_exactly_their_members(session, me
 
 def test_overview_screenshots_for_the_docs(session, merged):
     """Pictures for docs/ (also in tests/artifacts/): the overview and an expanded neighbourhood."""
-    from test_page_browser import ARTIFACTS
-
     ARTIFACTS.mkdir(exist_ok=True)
     session.page.screenshot(path=str(ARTIFACTS / "page-merged-overview.png"))
     session.search("qwen2.5-72b")  # numbers read as numbers in the panel

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 import graphkit
 from graphkit.page import PageView, render_page
+from plugins.chromium import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "page"
@@ -34,13 +34,9 @@ def test_show_loads_data_paths(seed_graph):
 
 
 @pytest.mark.browser
-def test_notebook_output_runs_in_chromium(tmp_path):
+def test_notebook_output_runs_in_chromium(tmp_path, browser):
     """A notebook-like document holding the output of two cells: both pages work, with their
     own CSP, and nothing runs in or reaches the outer document."""
-    from playwright.sync_api import sync_playwright
-
-    from test_page_browser import CHROMIUM, CHROMIUM_ARGS
-
     seed = graphkit.show(ROOT / "seed_data", height=600)
     hostile = graphkit.show(FIXTURE, height=600)
     outer = tmp_path / "notebook.html"
@@ -48,45 +44,39 @@ def test_notebook_output_runs_in_chromium(tmp_path):
                      f"<div class='cell'>{seed._repr_html_()}</div><div class='cell'>{hostile._repr_html_()}</div>"
                      "</body></html>", encoding="utf-8")
     requests, dialogs, errors = [], [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1300, "height": 1400})
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context = browser.new_context(viewport={"width": 1300, "height": 1400})
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-            def route(r):
-                requests.append(r.request.url)
-                r.continue_() if r.request.url.startswith("file:") else r.abort()
+        def route(r):
+            requests.append(r.request.url)
+            r.continue_() if r.request.url.startswith("file:") else r.abort()
 
-            page.route("**/*", route)
-            page.goto(outer.as_uri())
-            frames = [f for f in page.frames if f != page.main_frame]
-            assert len(frames) == 2
-            deadline = time.monotonic() + 30
-            while not all(f.evaluate("() => !!(window.graphkit && window.graphkit.ready)") for f in frames):
-                assert time.monotonic() < deadline, "the pages in the iframes never got ready"
-                page.wait_for_timeout(50)
-            first, second = frames
-            assert first.evaluate("window.graphkit.nodes.length") == len(graphkit.load(ROOT / "seed_data").entities)
-            box = first.locator("#gk-search")
-            box.fill("Alibaba")
-            box.press("Enter")
-            deadline = time.monotonic() + 10
-            while first.evaluate("window.graphkit.selected") != "alibaba":
-                assert time.monotonic() < deadline
-                page.wait_for_timeout(50)
-            assert first.locator("#gk-panel-body h2").inner_text() == "Alibaba"
-            # the hostile fixture shows its payloads as text, inside its own sandboxed document
-            second.locator("#gk-search").fill("<img")
-            assert second.locator("#gk-search-results li").first.inner_text().startswith("<img src=x onerror=alert(1)>")
-            assert page.evaluate("window.graphkit") is None  # nothing leaked into the notebook
-            assert page.evaluate("document.querySelectorAll('script').length") == 0
-            # the CSP of the page holds inside the iframe: an injected inline script does not run
-            second.evaluate("""() => { const s = document.createElement('script');
-                s.textContent = 'window.__injected = 1'; document.body.appendChild(s); }""")
-            assert second.evaluate("window.__injected") is None
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.goto(outer.as_uri())
+        frames = [f for f in page.frames if f != page.main_frame]
+        assert len(frames) == 2
+        for frame in frames:
+            wait_until(frame, "window.graphkit && window.graphkit.ready")
+        first, second = frames
+        assert first.evaluate("window.graphkit.nodes.length") == len(graphkit.load(ROOT / "seed_data").entities)
+        box = first.locator("#gk-search")
+        box.fill("Alibaba")
+        box.press("Enter")
+        wait_until(first, "window.graphkit.selected === 'alibaba'", timeout=10)
+        assert first.locator("#gk-panel-body h2").inner_text() == "Alibaba"
+        # the hostile fixture shows its payloads as text, inside its own sandboxed document
+        second.locator("#gk-search").fill("<img")
+        assert second.locator("#gk-search-results li").first.inner_text().startswith("<img src=x onerror=alert(1)>")
+        assert page.evaluate("window.graphkit") is None  # nothing leaked into the notebook
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        # the CSP of the page holds inside the iframe: an injected inline script does not run
+        second.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.__injected = 1'; document.body.appendChild(s); }""")
+        assert second.evaluate("window.__injected") is None
+    finally:
+        context.close()
     assert dialogs == [] and errors == []
     assert requests == [outer.as_uri()]

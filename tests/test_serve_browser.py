@@ -14,27 +14,8 @@ from plugins.graphkit_server import start_graphkit_server
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_ALIAS = "</script><script>alert(2)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `bash scripts/setup.sh test` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        manager.stop()
 
 
 class Tab:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from graphkit.api import load
 from graphkit.cli import main
 from graphkit.timeline import timeline
+from plugins.chromium import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,54 +57,42 @@ def test_cli_timeline(tmp_path):
 # ----------------------------------------------------------------------------- the page (Chromium)
 
 @pytest.mark.browser
-def test_page_panel_timeline_and_time_switch(tmp_path, seed):
-    from playwright.sync_api import sync_playwright
-
+def test_page_panel_timeline_and_time_switch(tmp_path, seed, browser):
     from graphkit.page import write_page
 
     path = tmp_path / "seed.html"
     write_page(seed, path)
     statement = next(s for s in seed.statements if (s.subject, s.relation, s.object) == ("apple", "partners-with", "alibaba"))
-    with sync_playwright() as manager:
-        browser = manager.chromium.launch(executable_path="/usr/bin/chromium",
-                                          args=["--no-sandbox", "--headless", "--disable-gpu",
-                                                "--disable-background-networking"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 860})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(path.resolve().as_uri())
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(path.resolve().as_uri())
 
-            def wait_for(expression: str) -> None:
-                for _ in range(600):
-                    if page.evaluate(f"() => !!({expression})"):
-                        return
-                    page.wait_for_timeout(50)
-                raise AssertionError(f"timed out waiting for {expression}")
+        wait_until(page, "window.graphkit && window.graphkit.ready === true")
+        page.locator("#gk-search").fill("Apple")
+        page.locator("#gk-search").press("Enter")
+        wait_until(page, "document.getElementById('gk-panel-body').getAttribute('data-id') === 'apple'")
+        items = page.locator("#gk-panel-body ul.gk-timeline").nth(1).locator("li")
+        story = [items.nth(i).inner_text() for i in range(items.count())
+                 if "Alibaba" in items.nth(i).inner_text() and "partners" in items.nth(i).inner_text()]
+        assert story[0].startswith("2025-02-11") and "Reuters" in story[0]
+        assert story[1].startswith("2025-02-13") and "confirmed" in story[1] and "Bloomberg" in story[1]
+        assert story[2].startswith("2025-02 ") and "Digital Trends" in story[2]
 
-            wait_for("window.graphkit && window.graphkit.ready === true")
-            page.locator("#gk-search").fill("Apple")
-            page.locator("#gk-search").press("Enter")
-            wait_for("document.getElementById('gk-panel-body').getAttribute('data-id') === 'apple'")
-            items = page.locator("#gk-panel-body ul.gk-timeline").nth(1).locator("li")
-            story = [items.nth(i).inner_text() for i in range(items.count())
-                     if "Alibaba" in items.nth(i).inner_text() and "partners" in items.nth(i).inner_text()]
-            assert story[0].startswith("2025-02-11") and "Reuters" in story[0]
-            assert story[1].startswith("2025-02-13") and "confirmed" in story[1] and "Bloomberg" in story[1]
-            assert story[2].startswith("2025-02 ") and "Digital Trends" in story[2]
+        def visible_at(day: str, mode: str) -> bool:
+            page.select_option("#gk-time", mode)
+            index = page.evaluate("d => window.graphkit.data.dates.indexOf(d)", day)
+            assert index >= 0, day
+            page.evaluate("""i => { const input = document.getElementById('gk-date');
+                input.value = String(i); input.dispatchEvent(new Event('input')); }""", index)
+            return statement.id in page.evaluate("window.graphkit.visibleEdgeIds()")
 
-            def visible_at(day: str, mode: str) -> bool:
-                page.select_option("#gk-time", mode)
-                index = page.evaluate("d => window.graphkit.data.dates.indexOf(d)", day)
-                assert index >= 0, day
-                page.evaluate("""i => { const input = document.getElementById('gk-date');
-                    input.value = String(i); input.dispatchEvent(new Event('input')); }""", index)
-                return statement.id in page.evaluate("window.graphkit.visibleEdgeIds()")
-
-            assert not visible_at("2025-01-28", "valid")  # before since 2025-02
-            assert visible_at("2025-02-01", "valid")
-            assert not visible_at("2025-02-01", "known")  # not reported yet
-            assert visible_at("2025-02-11", "known")
-            assert errors == []
-        finally:
-            browser.close()
+        assert not visible_at("2025-01-28", "valid")  # before since 2025-02
+        assert visible_at("2025-02-01", "valid")
+        assert not visible_at("2025-02-01", "known")  # not reported yet
+        assert visible_at("2025-02-11", "known")
+        assert errors == []
+    finally:
+        context.close()

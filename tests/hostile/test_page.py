@@ -6,15 +6,12 @@ terminators, upper-case and spaced closing tags, iframes, quote-breaking URLs, a
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from hostile.helpers import ROOT, cli
-
-sys.path.insert(0, str(ROOT / "tests"))
-from test_page_browser import CHROMIUM, CHROMIUM_ARGS, Session  # noqa: E402
+from hostile.helpers import cli
+from plugins.chromium import PageSession
 
 pytestmark = pytest.mark.browser
 
@@ -28,23 +25,6 @@ PAYLOADS = {
     "quote": "'; window.__xss='quote'; '\" --><svg><script>window.__xss='svg'</script></svg>",
     "title": "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__xss='mxss'\">",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}")
-    manager = sync_playwright().start()
-    try:
-        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        manager.stop()
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +57,7 @@ def test_template_placeholders_in_data_are_not_expanded(hostile_page):
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])
 def test_hostile_text_shows_as_text_and_runs_nothing(browser, hostile_page, bypass_csp):
-    session = Session(browser, hostile_page, bypass_csp=bypass_csp)
+    session = PageSession(browser, hostile_page, bypass_csp=bypass_csp)
     page = session.page
     try:
         session.search("evil")
