@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +71,17 @@ def cli(*args: str, cwd: Path | str | None = None, env: dict | None = None) -> R
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr, time.perf_counter() - start)
+
+
+def cli_within(limit: float, *args: str, env: dict | None = None) -> Run:
+    """`cli(*args)` in a thread that must end within `limit` seconds: a hang fails the test
+    instead of blocking the suite. `seconds` is measured from the thread's start."""
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.setdefault("run", cli(*args, env=env)), daemon=True)
+    start = time.perf_counter()
+    thread.start()
+    thread.join(limit)
+    assert not thread.is_alive(), f"graphkit {' '.join(a[:80] for a in args)} still running after {limit} s"
+    run = outcome["run"]
+    run.seconds = time.perf_counter() - start
+    return run

@@ -3,27 +3,11 @@ memory cap: exit code 4), the engines read no file, and a misspelled name gets a
 a suggestion instead of a silent empty answer."""
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
-from hostile.helpers import SEED, cli
+from hostile.helpers import SEED, cli, cli_within
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def bounded(*args: str, limit: float = 60):
-    """The command in this process, in a thread that must end within `limit` seconds."""
-    outcome = {}
-    thread = threading.Thread(target=lambda: outcome.setdefault("run", cli(*args)), daemon=True)
-    start = time.perf_counter()
-    thread.start()
-    thread.join(limit)
-    assert not thread.is_alive(), f"graphkit {' '.join(args)} still running after {limit} s"
-    run = outcome["run"]
-    run.seconds = time.perf_counter() - start
-    return run
 
 
 def one_line(run, code: int) -> str:
@@ -36,13 +20,13 @@ def one_line(run, code: int) -> str:
 # ------------------------------------------------------------------ SPARQL (embedded Oxigraph, in a worker)
 
 def test_a_sparql_cross_product_is_stopped_at_the_timeout():
-    run = bounded("sparql", CROSS_PRODUCT, "-d", str(SEED), "--timeout", "2")
-    assert one_line(run, 4) == "error: the query ran past the 2 s timeout and was stopped"
+    run = cli_within(60, "sparql", CROSS_PRODUCT, "-d", str(SEED), "--timeout", "0.5")
+    assert one_line(run, 4) == "error: the query ran past the 0.5 s timeout and was stopped"
     assert run.seconds < 20
 
 
 def test_a_sparql_answer_over_the_row_cap_is_refused():
-    run = bounded("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "-d", str(SEED), "--max-rows", "500")
+    run = cli_within(60, "sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "-d", str(SEED), "--max-rows", "500")
     assert one_line(run, 4) == ("error: the answer has more than 500 rows (the cap); add a LIMIT or narrow "
                                 "the query")
 
@@ -51,19 +35,19 @@ def test_a_sparql_answer_over_the_row_cap_is_refused():
 def test_a_sparql_query_over_the_memory_cap_is_stopped():
     query = ("SELECT (GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c), STR(?d)); SEPARATOR='|') AS ?all) "
              "WHERE { ?a ?x ?b . ?c ?y ?d }")
-    run = bounded("sparql", query, "-d", str(SEED), "--max-memory", "128", "--timeout", "60", limit=90)
+    run = cli_within(90, "sparql", query, "-d", str(SEED), "--max-memory", "128", "--timeout", "60")
     line = one_line(run, 4)
     assert "MB a query may use" in line or "ran past" in line, line
 
 
 def test_sparql_on_a_turtle_file_is_stoppable_too(tmp_path, seed_exports):
-    run = bounded("sparql", CROSS_PRODUCT, "--turtle", str(seed_exports / "graph.ttl"), "--timeout", "2")
-    assert one_line(run, 4) == "error: the query ran past the 2 s timeout and was stopped"
+    run = cli_within(60, "sparql", CROSS_PRODUCT, "--turtle", str(seed_exports / "graph.ttl"), "--timeout", "0.5")
+    assert one_line(run, 4) == "error: the query ran past the 0.5 s timeout and was stopped"
 
 
 def test_a_stopped_query_does_not_stop_the_next_one():
-    assert bounded("sparql", CROSS_PRODUCT, "-d", str(SEED), "--timeout", "1").returncode == 4
-    run = bounded("sparql", "ASK { ?s ?p ?o }", "-d", str(SEED))
+    assert cli_within(60, "sparql", CROSS_PRODUCT, "-d", str(SEED), "--timeout", "0.5").returncode == 4
+    run = cli_within(60, "sparql", "ASK { ?s ?p ?o }", "-d", str(SEED))
     assert run.returncode == 0 and "true" in run.stdout.lower(), run.stderr
 
 
@@ -97,7 +81,7 @@ def engine(isolated_cache):
 
 
 def test_a_cypher_cross_product_is_stopped_at_the_timeout(engine):
-    run = bounded("cypher", "MATCH (a), (b), (c), (d) RETURN count(*)", "-d", str(SEED), "--timeout", "2")
+    run = cli_within(60, "cypher", "MATCH (a), (b), (c), (d) RETURN count(*)", "-d", str(SEED), "--timeout", "0.5")
     assert one_line(run, 4) == "error: query error: the query timed out"
     assert run.seconds < 30
 
@@ -116,7 +100,7 @@ def test_a_cypher_answer_over_the_row_cap_is_refused(engine):
 
 @pytest.mark.slow
 def test_a_cypher_query_over_the_memory_cap_is_stopped(engine):
-    run = bounded("cypher", "UNWIND range(1, 200000000) AS x RETURN collect(x)", "-d", str(SEED), limit=120)
+    run = cli_within(120, "cypher", "UNWIND range(1, 200000000) AS x RETURN collect(x)", "-d", str(SEED))
     assert one_line(run, 4) == "error: query error: the query needs more memory than its cap"
 
 
