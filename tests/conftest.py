@@ -28,3 +28,13 @@ def seed_exports(tmp_path_factory, seed_graph):
     write_exports(seed_graph, out)
     return out
 
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """`graphkit build` of the seed data (every output, SHACL on) from an empty store, once per
+    test session: (BuildResult, the exports folder). Tests read it, never write into it."""
+    from graphkit import api
+
+    folder = tmp_path_factory.mktemp("seed-build")
+    result = api.build(SEED, folder / "exports", cache_dir=folder / "cache")
+    return result, folder / "exports"

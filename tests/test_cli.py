@@ -1,6 +1,4 @@
 """The command line: exit codes, clean errors, documented commands."""
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -8,29 +6,12 @@ from click.testing import CliRunner
 from graphkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-INVALID = ROOT / "tests" / "data" / "invalid"
 
 
 def test_check_ok_on_seed_data():
     result = CliRunner().invoke(main, ["check", str(ROOT / "seed_data")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: ")
-
-
-def test_check_reports_problems_without_traceback():
-    result = subprocess.run([sys.executable, "-m", "graphkit.cli", "check", str(INVALID / "many.yaml")],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 1  # invalid data
-    assert "Traceback" not in result.stderr
-    assert "error: 7 problems found:" in result.stderr
-    assert "tests/data/invalid/many.yaml:3: unknown entity type 'Startup'" in result.stderr
-
-
-def test_build_writes_exports(tmp_path):
-    result = CliRunner().invoke(main, ["build", str(ROOT / "seed_data"), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 0, result.output
-    assert "entities" in result.output and "triples" in result.output
-    assert (tmp_path / "out" / "graph.ttl").exists()
 
 
 def test_missing_path_is_a_clean_error(tmp_path):
@@ -64,8 +45,9 @@ def test_build_and_check_take_data_as_option_or_argument(tmp_path):
     for args in (["-d", seed], [seed]):  # -d like every other command; arguments, the older form
         result = CliRunner().invoke(main, ["check", *args])
         assert result.exit_code == 0, result.output
-    result = CliRunner().invoke(main, ["build", "-d", seed, "-o", str(tmp_path / "a"), "-q"])
+    result = CliRunner().invoke(main, ["build", "-d", seed, "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
+    assert "entities" in result.output and "triples" in result.output  # the summary (not -q)
     result = CliRunner().invoke(main, ["build", seed, "-o", str(tmp_path / "b"), "-q"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "a" / "graph.ttl").read_bytes() == (tmp_path / "b" / "graph.ttl").read_bytes()

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from graphkit.cypher import falkordb as fdb
+from graphkit.cypher import bulk as bulk_encoding, falkordb as fdb
 from graphkit.cypher.falkordb import EmbeddedEngine, FalkorDBBackend, NotBulkEncodable, load_bulk, load_rows
 from graphkit.property_rows import NodeRow, RelationshipRow, property_graph_rows
 from graphkit.synthetic import generate
@@ -50,22 +50,27 @@ def test_seed_bulk_equals_unwind(falkordb_server, seed_graph):
 
 
 def test_synthetic_in_many_calls_equals_unwind(falkordb_server, monkeypatch):
-    """Small token and call sizes: the load spans many GRAPH.BULK calls, ids stay consecutive."""
-    monkeypatch.setattr(fdb, "BULK_TOKEN_BYTES", 4096)
-    monkeypatch.setattr(fdb, "BULK_CALL_BYTES", 20000)
-    nodes, rels = property_graph_rows(generate(1500))
-    calls = []
+    """Small token and call sizes: each label's and type's rows span several tokens, the load
+    spans many GRAPH.BULK calls, ids stay consecutive."""
+    monkeypatch.setattr(bulk_encoding, "BULK_TOKEN_BYTES", 2048)  # read by bulk_tokens
+    monkeypatch.setattr(fdb, "BULK_CALL_BYTES", 8000)  # read by load_bulk
+    nodes, rels = property_graph_rows(generate(400))
+    calls, tokens = [], []
     bulk = falkordb_server.graph(next(_names))
     send = bulk.execute_command
 
     def counting(*args):
-        if args[0] == "GRAPH.BULK":
+        if args[0] == "GRAPH.BULK":  # GRAPH.BULK name [BEGIN] nodes rels node-tokens rel-tokens TOKEN...
             calls.append(args[2] == "BEGIN")
+            tokens.append(len(args) - (7 if calls[-1] else 6))
         return send(*args)
 
     bulk.execute_command = counting
     load_bulk(bulk, nodes, rels)
     assert len(calls) > 5 and calls[0] and not any(calls[1:])
+    groups = {node.labels for node in nodes}
+    unsplit = len({label for labels in groups for label in labels}) + len(groups) + len({rel.type for rel in rels})
+    assert sum(tokens) > unsplit  # the rows of a label or a type were cut into several tokens
     unwind = falkordb_server.graph(next(_names))
     load_rows(unwind, nodes, rels)
     for query in (NODES, RELS):

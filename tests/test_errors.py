@@ -62,6 +62,7 @@ def test_invalid_data_exits_1_with_one_line_per_problem():
     lines = result.stderr.splitlines()
     assert lines[0] == "error: 7 problems found:" and len(lines) == 8
     assert all(line.startswith("tests/data/invalid/many.yaml:") for line in lines[1:])
+    assert any(line.startswith("tests/data/invalid/many.yaml:3: unknown entity type 'Startup'") for line in lines)
     assert result.stdout == ""
 
 

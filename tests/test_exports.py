@@ -22,19 +22,21 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_two_builds_are_byte_identical(tmp_path):
-    # two separate processes, so hash seeds and dict orders differ
-    outs = []
-    for i, seed in enumerate(("1", "2")):
-        out = tmp_path / f"out{i}"
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-m", "graphkit.cli", "build", str(ROOT / "seed_data"), "-o", str(out), "-q"],
-                       check=True, env=env, cwd=tmp_path)
-        outs.append(out)
-    files = sorted(p.name for p in outs[0].iterdir())
-    assert {"graph.ttl", "graph.nt", "graph.jsonld", "ontology.ttl", "context.jsonld"} <= set(files)
+def test_two_builds_are_byte_identical(tmp_path, seed_build):
+    """`graphkit build` in another process, with another hash seed (so other dict and set
+    orders) and its own empty store, writes the same bytes as the session's build."""
+    _, ours = seed_build
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "graphkit.cli", "--store", str(tmp_path / "store"), "build",
+                    str(ROOT / "seed_data"), "-o", str(out), "-q"],
+                   check=True, env=dict(os.environ, PYTHONHASHSEED=seed), cwd=tmp_path)
+    files = sorted(p.name for p in out.iterdir())
+    assert {"graph.ttl", "graph.nt", "graph.jsonld", "ontology.ttl", "context.jsonld", "graph.html"} <= set(files)
+    assert files == sorted(p.name for p in ours.iterdir())
     for name in files:
-        assert digest(outs[0] / name) == digest(outs[1] / name), name
+        assert digest(out / name) == digest(ours / name), name
+    assert list((tmp_path / "store").glob("stores/*/gen-*"))  # it compiled its own store
 
 
 def test_turtle_round_trip_loses_no_fact(seed_graph, seed_exports):

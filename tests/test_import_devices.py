@@ -82,6 +82,7 @@ def real(tmp_path_factory):
     return run_import("devices", datasets_dir(), out, reference_paths=[SEED], aliases=ALIASES)
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_phone_chipsets(real):
     graph = real.graph
     pixel = next(s for s in graph.statements if s.subject == "google-pixel-4" and s.relation == "uses-chipset")
@@ -92,6 +93,7 @@ def test_real_phone_chipsets(real):
     assert ("samsung", "ships", "samsung-galaxy-s23-ultra") in facts(graph)  # the seed's Samsung
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_rows_and_the_known_vendor_error(real):
     report = real.report
     assert report.rows_read == 46 + 29 + 12261

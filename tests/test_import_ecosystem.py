@@ -76,6 +76,7 @@ def real(tmp_path_factory):
     return run_import("ecosystem", datasets_dir() / "ecosystem-graphs", out, reference_paths=[SEED], aliases=ALIASES)
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_application_dependency(real):
     statement = next(s for s in real.graph.statements
                      if (s.subject, s.relation, s.object) == ("chatgpt", "depends-on", "gpt-3.5-turbo"))
@@ -93,6 +94,7 @@ def test_real_dataset_application_dependency(real):
     assert "claude" not in real.graph.entities
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_rows_and_merges(real):
     report = real.report
     assert report.rows_read == 639 and report.rows_used == 639
@@ -104,6 +106,7 @@ def test_real_dataset_rows_and_merges(real):
     assert ("openai", "openai", "id") in merges
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_csv_gives_the_same_assets_as_the_yaml_files(real):
     from_csv = import_ecosystem(datasets_dir() / "ecosystem-graphs" / "all_assets.csv")
     assert from_csv.report.rows_read == 639

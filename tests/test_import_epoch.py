@@ -130,6 +130,7 @@ def real(tmp_path_factory):
     return run_import("epoch", datasets_dir() / "epoch-ai-models", out, reference_paths=[SEED], aliases=ALIASES)
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_every_row_accounted_for(real):
     report = real.report
     rows = list(csv.DictReader((DATASETS / "epoch-ai-models" / "all_ai_models.csv").open(encoding="utf-8")))
@@ -138,6 +139,7 @@ def test_real_dataset_every_row_accounted_for(real):
     assert report.skipped["empty model name"] == 3
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_model_developer_and_date(real):
     graph = real.graph
     gpt4o_mini = graph.entities["gpt-4o-mini"]
@@ -149,6 +151,7 @@ def test_real_dataset_model_developer_and_date(real):
     assert rows[row - 1]["Model"] == "GPT-4o mini" and rows[row - 1]["Organization"] == "OpenAI"
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_alibaba_is_the_seed_entity(real):
     graph = real.graph
     assert "alibaba" not in graph.entities and not [e for e in graph.entities.values() if e.name == "Alibaba"]

@@ -77,6 +77,7 @@ def real(tmp_path_factory):
                       aliases=ALIASES)
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_fine_tune_base_model(real):
     graph = real.graph
     statement = next(s for s in graph.statements
@@ -90,6 +91,7 @@ def test_real_dataset_fine_tune_base_model(real):
     assert graph.entities["qwen--qwen2.5-72b-instruct"].attributes["hf-id"] == "Qwen/Qwen2.5-72B-Instruct"
 
 
+@pytest.mark.slow  # the whole real dataset
 def test_real_dataset_rows(real):
     report = real.report
     assert report.rows_read == 3827 + 459

@@ -76,9 +76,9 @@ def test_cross_product_stopped_at_the_timeout_and_worker_replaced(worker):
     worker.sparql("ASK { ?s ?p ?o }")  # started and ready
     old_pid = worker.pid
     start = time.monotonic()
-    with pytest.raises(QueryTimeout, match="1 s timeout") as caught:
-        worker.sparql(HOSTILE, timeout=1.0)
-    assert 1.0 <= time.monotonic() - start < 3.0
+    with pytest.raises(QueryTimeout, match="0.5 s timeout") as caught:
+        worker.sparql(HOSTILE, timeout=0.5)
+    assert 0.5 <= time.monotonic() - start < 2.5
     assert isinstance(caught.value, GraphkitError)
     assert worker.restarts == 1 and worker.pid != old_pid
     assert worker.sparql("ASK { ?s ?p ?o }").boolean is True  # the replacement answers
@@ -170,7 +170,7 @@ def test_pool_keeps_serving_while_a_hostile_query_runs(store_path):
 
         def hostile():
             try:
-                pool.sparql(HOSTILE, timeout=2.0)
+                pool.sparql(HOSTILE, timeout=1.0)
             except QueryTimeout as exc:
                 outcome["hostile"] = exc
 
@@ -192,7 +192,7 @@ def test_pool_busy_when_every_worker_is_taken(store_path):
 
     with WorkerPool(StoreOpener(store_path), size=1, queue_timeout=0.3) as pool:
         pool.wait_ready()
-        thread = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.sparql, HOSTILE, timeout=2.0))
+        thread = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.sparql, HOSTILE, timeout=1.0))
         thread.start()
         while pool._idle.qsize():  # until the hostile query holds the only worker
             time.sleep(0.01)

@@ -119,14 +119,18 @@ def assert_clean(run, peak: int) -> None:
         assert run.stdout.startswith("ok: ") and run.stderr == ""
 
 
-@FUZZ
-@given(data=yaml_texts())
-def test_check_on_any_yaml_is_ok_or_invalid_data(tmp_path_factory, data):
+def check_any_yaml(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("fuzz")
     run, peak = check_file(folder, data)
     assert_clean(run, peak)
     event("valid" if run.returncode == 0 else run.stderr.splitlines()[1].split(": ", 1)[-1][:30])
     assert run.seconds < 10
+
+
+# The fast suite tries the first quarter of the examples; the slow run (CI) tries all of them.
+test_check_on_any_yaml_is_ok_or_invalid_data = settings(FUZZ, max_examples=max(20, EXAMPLES // 4))(
+    given(data=yaml_texts())(check_any_yaml))
+test_check_on_any_yaml_every_example = pytest.mark.slow(FUZZ(given(data=yaml_texts())(check_any_yaml)))
 
 
 @pytest.mark.slow
