@@ -18,11 +18,6 @@ REPO = Path(__file__).parents[1]
 SEED = REPO / "seed_data"
 
 
-@pytest.fixture(scope="module")
-def seed():
-    return api.load(SEED)
-
-
 def two_clusters() -> KnowledgeGraph:
     """Two groups of five densely linked companies, joined by one partnership."""
     g = KnowledgeGraph()
@@ -43,30 +38,30 @@ def two_clusters() -> KnowledgeGraph:
 
 # ---------------------------------------------------------------------------------- stats
 
-def test_stats_counts_match_the_graph(seed):
-    result = analysis.stats(seed)
-    assert result["entities"] == len(seed.entities) and result["statements"] == len(seed.statements)
-    assert result["by_type"] == dict(sorted(Counter(e.type for e in seed.entities.values()).items(),
+def test_stats_counts_match_the_graph(seed_graph):
+    result = analysis.stats(seed_graph)
+    assert result["entities"] == len(seed_graph.entities) and result["statements"] == len(seed_graph.statements)
+    assert result["by_type"] == dict(sorted(Counter(e.type for e in seed_graph.entities.values()).items(),
                                             key=lambda kv: (-kv[1], kv[0])))
-    assert sum(result["by_relation"].values()) == sum(result["by_status"].values()) == len(seed.statements)
-    assert sum(result["by_source"].values()) == sum(len(s.sources) for s in seed.statements)
-    assert result["by_status"]["confirmed"] > 0 and set(result["by_source"]) <= set(seed.sources)
+    assert sum(result["by_relation"].values()) == sum(result["by_status"].values()) == len(seed_graph.statements)
+    assert sum(result["by_source"].values()) == sum(len(s.sources) for s in seed_graph.statements)
+    assert result["by_status"]["confirmed"] > 0 and set(result["by_source"]) <= set(seed_graph.sources)
 
 
 # ---------------------------------------------------------------------------------- path
 
-def test_path_between_apple_and_qwen_on_the_seed(seed):
-    [found] = analysis.paths(seed, "Apple", "Qwen 2.5-Max")
+def test_path_between_apple_and_qwen_on_the_seed(seed_graph):
+    [found] = analysis.paths(seed_graph, "Apple", "Qwen 2.5-Max")
     assert [e["id"] for e in found.entities] == ["apple", "alibaba", "qwen2.5-max"]
     first, second = found.hops
     assert ("apple", "partners-with", "alibaba") in {(f.subject, f.relation, f.object) for f in first.facts}
     assert ("alibaba", "develops", "qwen2.5-max") in {(f.subject, f.relation, f.object) for f in second.facts}
     develops = next(f for f in second.facts if f.relation == "develops")
     assert develops.status == "confirmed"
-    stated = next(st for st in seed.statements
+    stated = next(st for st in seed_graph.statements
                   if (st.subject, st.relation, st.object) == ("alibaba", "develops", "qwen2.5-max"))
     assert [s["id"] for s in develops.sources] == list(stated.sources)
-    assert all(s["title"] == seed.sources[s["id"]].title and s["url"] for s in develops.sources)
+    assert all(s["title"] == seed_graph.sources[s["id"]].title and s["url"] for s in develops.sources)
 
 
 def test_path_keeps_each_fact_direction():
@@ -78,30 +73,30 @@ def test_path_keeps_each_fact_direction():
     assert analysis.paths(g, "a1", "lonely") == []
 
 
-def test_path_errors_are_clear(seed):
+def test_path_errors_are_clear(seed_graph):
     with pytest.raises(GraphkitError, match="no entity 'Alibabba Groupe'"):
-        analysis.paths(seed, "Alibabba Groupe", "apple")
+        analysis.paths(seed_graph, "Alibabba Groupe", "apple")
     with pytest.raises(GraphkitError, match=r"did you mean: .*alibaba"):
-        analysis.paths(seed, "aliba", "apple")
+        analysis.paths(seed_graph, "aliba", "apple")
     with pytest.raises(GraphkitError, match="same entity"):
-        analysis.paths(seed, "Apple", "apple")
+        analysis.paths(seed_graph, "Apple", "apple")
 
 
 # ---------------------------------------------------------------------------------- rank
 
-def test_rank_by_degree_matches_a_hand_count(seed):
-    result = analysis.rank(seed, measure="degree", top=3)
+def test_rank_by_degree_matches_a_hand_count(seed_graph):
+    result = analysis.rank(seed_graph, measure="degree", top=3)
     assert result["measure"] == "degree" and "degree centrality" in result["description"]
-    neighbours: dict[str, set] = {e: set() for e in seed.entities}
-    for st in seed.statements:
+    neighbours: dict[str, set] = {e: set() for e in seed_graph.entities}
+    for st in seed_graph.statements:
         neighbours[st.subject].add(st.object)
         neighbours[st.object].add(st.subject)
-    orgs = [e for e in seed.entities.values() if e.type in ("Company", "ResearchLab", "Organization", "Publisher",
+    orgs = [e for e in seed_graph.entities.values() if e.type in ("Company", "ResearchLab", "Organization", "Publisher",
                                                               "AnalystFirm", "Regulator")]
     expected = sorted(orgs, key=lambda e: (-len(neighbours[e.id]), e.id))[:3]
     assert [r["id"] for r in result["groups"]["Organization"]] == [e.id for e in expected]
     top = result["groups"]["Organization"][0]
-    assert top["score"] == pytest.approx(len(neighbours[top["id"]]) / (len(seed.entities) - 1), abs=1e-6)
+    assert top["score"] == pytest.approx(len(neighbours[top["id"]]) / (len(seed_graph.entities) - 1), abs=1e-6)
     assert [r["type"] for r in result["groups"]["AIModel"]] == ["AIModel"] * 3
 
 
@@ -131,22 +126,22 @@ def test_communities_find_the_two_clusters_deterministically():
     assert sorted(c["size"] for c in greedy["communities"]) == [5, 6]
 
 
-def test_communities_on_the_seed_cover_every_connected_entity(seed):
-    result = analysis.communities(seed, top=1000, members=1000)
+def test_communities_on_the_seed_cover_every_connected_entity(seed_graph):
+    result = analysis.communities(seed_graph, top=1000, members=1000)
     members = [m["id"] for c in result["communities"] for m in c["members"]]
-    connected = {st.subject for st in seed.statements} | {st.object for st in seed.statements}
+    connected = {st.subject for st in seed_graph.statements} | {st.object for st in seed_graph.statements}
     assert sorted(members) == sorted(connected)
 
 
 # ---------------------------------------------------------------------------------- commands
 
-def test_cli_stats_path_rank_communities():
+def test_cli_stats_path_rank_communities(seed_graph):
     runner = CliRunner()
     stats = runner.invoke(main, ["stats", "-d", str(SEED)])
     assert stats.exit_code == 0, stats.output
     assert "entity type" in stats.output and "Company" in stats.output
     as_json = json.loads(runner.invoke(main, ["stats", "-d", str(SEED), "--format", "json"]).output)
-    assert as_json["entities"] == len(api.load(SEED).entities)
+    assert as_json["entities"] == len(seed_graph.entities)
 
     path = runner.invoke(main, ["path", "Apple", "Qwen 2.5-Max", "-d", str(SEED)])
     assert path.exit_code == 0, path.output
@@ -294,7 +289,7 @@ def test_path_avoids_hubs_and_named_entities():
     assert [s["title"] for s in step.facts[0].sources] == ["A news story"]
 
 
-def test_cli_filters_on_the_seed():
+def test_cli_filters_on_the_seed(seed_graph):
     runner = CliRunner()
     path = runner.invoke(main, ["path", "Apple", "DeepSeek", "-d", str(SEED), "--skip-hubs",
                                 "--status", "confirmed", "--status", "reported"])
@@ -310,7 +305,6 @@ def test_cli_filters_on_the_seed():
     stats = runner.invoke(main, ["stats", "-d", str(SEED), "--origin", "curated", "--market", "china",
                                  "--format", "json"])
     result = json.loads(stats.output)
-    seed_graph = api.load(SEED)
     in_china = [st for st in seed_graph.statements if "china" in (st.market, st.subject, st.object)]
     assert result["statements"] == len(in_china) and result["filter"] == "origin curated; market china"
     table = runner.invoke(main, ["stats", "-d", str(SEED)])

@@ -293,18 +293,6 @@ def test_cli_errors_are_one_line(isolated_cache, args, message):
     assert "Traceback" not in result.output
 
 
-def test_cli_unreachable_uri(isolated_cache):
-    import socket
-
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = _cli("RETURN 1", "--uri", f"bolt://127.0.0.1:{port}")
-    assert result.exit_code == 3  # remote/server failure
-    assert result.output.startswith(f"error: cannot connect to bolt://127.0.0.1:{port}")
-    assert result.output.count("\n") == 1
-
-
 @pytest.mark.server
 def test_cli_wrong_credentials(falkordb_bolt_with_password, isolated_cache):
     _, uri, password = falkordb_bolt_with_password

@@ -429,11 +429,11 @@ def test_cli_render_query(tmp_path):
     (["--query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p"], "error: "),
 ])
 def test_cli_render_errors_are_one_line(tmp_path, args, message):
-    result = subprocess.run([sys.executable, "-m", "graphkit", "render", "-d", str(FIXTURE),
-                             "-o", str(tmp_path / "x.html"), *args], capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith(message), result.stderr
-    assert "Traceback" not in result.stderr
+    # in this process: the one error handler is the same (tests/test_errors.py runs it in a child)
+    result = CliRunner().invoke(main, ["render", "-d", str(FIXTURE), "-o", str(tmp_path / "x.html"), *args])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_path / "x.html").exists()
 
 
@@ -465,7 +465,8 @@ def test_cli_open_builds_once_then_opens_with_browser_env(tmp_path):
     assert "building" in first.stderr and first.stdout.strip() == str(page.resolve())
     assert record.read_text(encoding="utf-8").strip() == page.resolve().as_uri()
     built = page.stat().st_mtime_ns
-    second = subprocess.run([*command, "--print-only"], capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert second.returncode == 0 and "building" not in second.stderr
+    # --print-only opens nothing: it can run in this process (webbrowser reads BROWSER only once per process)
+    second = CliRunner().invoke(main, [*command[3:], "--print-only"])
+    assert second.exit_code == 0 and "building" not in second.stderr and second.stdout.strip() == str(page.resolve())
     assert page.stat().st_mtime_ns == built
     assert len(record.read_text(encoding="utf-8").splitlines()) == 1  # --print-only opened nothing

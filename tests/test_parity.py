@@ -76,11 +76,6 @@ def cypher_row(values):
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return load(ROOT / "seed_data")
-
-
-@pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     from graphkit.cypher.falkordb import EmbeddedEngine
 
@@ -135,8 +130,8 @@ def compare(name, graph, engine, params=None) -> int:
 
 @pytest.mark.server
 @pytest.mark.parametrize("name", [p.stem for p in RQ])
-def test_same_answers_on_seed_data(name, seed, engine):
-    assert compare(name, seed, engine) > 0, f"{name}: no answer on the seed data, the comparison would prove nothing"
+def test_same_answers_on_seed_data(name, seed_graph, engine):
+    assert compare(name, seed_graph, engine) > 0, f"{name}: no answer on the seed data, the comparison would prove nothing"
 
 
 #: Parameter sets for the edge cases; each query takes the ones it declares.
@@ -165,17 +160,17 @@ def test_same_answers_on_edge_cases(name, edge_cases, engine):
 
 
 @pytest.mark.server
-def test_done_when_query_matches_its_sparql_twin(seed, engine):
+def test_done_when_query_matches_its_sparql_twin(seed_graph, engine):
     """The issue's example query and the same question in SPARQL."""
     from graphkit.sparql import run_sparql
 
-    cypher = engine.run(seed, "MATCH (a:Company {name:'Apple'})-[r:PARTNERS_WITH]-(b) RETURN b.name, r.status")
+    cypher = engine.run(seed_graph, "MATCH (a:Company {name:'Apple'})-[r:PARTNERS_WITH]-(b) RETURN b.name, r.status")
     sparql = run_sparql("""
         SELECT ?name ?status WHERE {
           ?a a gk:Company ; schema:name "Apple" .
           { ?st rdf:subject ?a ; rdf:object ?b } UNION { ?st rdf:object ?a ; rdf:subject ?b }
           ?st rdf:predicate gk:partnersWith ; gk:status ?status .
           ?b schema:name ?name .
-        }""", seed)
+        }""", seed_graph)
     assert sorted(map(tuple, cypher.rows)) == sorted((plain(n), plain(s)) for n, s in sparql.rows)
     assert len(cypher.rows) >= 2

@@ -246,19 +246,21 @@ def test_to_df_without_pandas_is_a_clear_error(monkeypatch):
 
 
 def test_cli_commands_use_the_store(data, tmp_path):
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
     cache = tmp_path / "elsewhere"
-    env = {**ENV, "GRAPHKIT_STORE_DIR": str(cache)}
-    run = subprocess.run([PYTHON, "-m", "graphkit", "stats", "-d", str(data), "--format", "json"], env=env,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
+    run = CliRunner().invoke(main, ["stats", "-d", str(data), "--format", "json"], env={"GRAPHKIT_STORE_DIR": str(cache)})
+    assert run.exit_code == 0, run.stderr
     assert json.loads(run.stdout)["entities"] == ensure_store([data], cache_dir=cache).model().summary()["entities"]
     assert list(cache.glob("stores/*/gen-*")) and not _cache(data).exists()
     (data / "extra.yaml").write_text(EXTRA.format(id="acme", name="Acme Renamed"), encoding="utf-8")
-    run = subprocess.run([PYTHON, "-m", "graphkit", "--store", str(cache), "sparql",
-                          "SELECT ?n WHERE { e:acme schema:name ?n }", "-d", str(data), "--format", "csv"],
-                         env=ENV, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
+    run = CliRunner().invoke(main, ["--store", str(cache), "sparql", "SELECT ?n WHERE { e:acme schema:name ?n }",
+                                    "-d", str(data), "--format", "csv"], env={"GRAPHKIT_STORE_DIR": None})
+    assert run.exit_code == 0, run.stderr
     assert "Acme Renamed" in run.stdout
+    assert not _cache(data).exists()
 
 
 def test_a_no_change_build_loads_nothing_it_does_not_need(data, tmp_path):

@@ -19,11 +19,6 @@ SEED = ROOT / "seed_data"
 
 
 @pytest.fixture(scope="module")
-def seed():
-    return load(SEED)
-
-
-@pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     """A private copy of the seed, so the compiled store of these tests lives in a temp folder."""
     folder = tmp_path_factory.mktemp("time") / "seed_data"
@@ -45,15 +40,15 @@ def partnership(graph):
 
 # ----------------------------------------------------------------------------- the library
 
-def test_the_seed_has_the_deals_history(seed):
-    st = partnership(seed)
+def test_the_seed_has_the_deals_history(seed_graph):
+    st = partnership(seed_graph)
     assert st.status == "confirmed"
     assert st.history == (StatusStep("reported", "2025-02-11", ("reuters-2025-02-11-apple-alibaba",)),
                           StatusStep("confirmed", "2025-02-13", ("bloomberg-2025-02-13-tsai-apple",)))
 
 
-def test_valid_time_keeps_facts_without_dates(seed):
-    view = as_of(seed, "2024-12-31", "valid")
+def test_valid_time_keeps_facts_without_dates(seed_graph):
+    view = as_of(seed_graph, "2024-12-31", "valid")
     about_alibaba = {(st.subject, st.relation, st.object) for st in view.statements if "alibaba" in (st.subject, st.object)}
     assert ("alibaba", "headquartered-in", "china") in about_alibaba
     assert ("alibaba", "develops", "qwen") in about_alibaba
@@ -61,15 +56,15 @@ def test_valid_time_keeps_facts_without_dates(seed):
     assert partnership(view) is None  # since 2025-02
 
 
-def test_known_time_gives_the_status_of_the_day(seed):
-    st = partnership(as_of(seed, "2025-02-12", "known"))
+def test_known_time_gives_the_status_of_the_day(seed_graph):
+    st = partnership(as_of(seed_graph, "2025-02-12", "known"))
     assert st.status == "reported"
     assert st.sources == ("reuters-2025-02-11-apple-alibaba",)
     assert [step.status for step in st.history] == ["reported"]
-    assert partnership(as_of(seed, "2025-02-13", "known")).status == "confirmed"
-    assert partnership(as_of(seed, "2025-02-10", "known")) is None
+    assert partnership(as_of(seed_graph, "2025-02-13", "known")).status == "confirmed"
+    assert partnership(as_of(seed_graph, "2025-02-10", "known")) is None
     # the statement keeps its id whatever the day
-    assert partnership(as_of(seed, "2025-02-12", "known")).id == partnership(seed).id
+    assert partnership(as_of(seed_graph, "2025-02-12", "known")).id == partnership(seed_graph).id
 
 
 def test_partial_dates():
@@ -79,12 +74,12 @@ def test_partial_dates():
         parse_as_of("2025-13")
 
 
-def test_rules_on_hand_made_facts(seed):
-    st = partnership(seed)
+def test_rules_on_hand_made_facts(seed_graph):
+    st = partnership(seed_graph)
     assert valid_at(st, "2025-02-01") and not valid_at(st, "2025-01-31")
     assert status_at(st, "2025-02-12") == "reported" and status_at(st, "2025-03-01") == "confirmed"
-    assert first_known(st, seed.sources) == "2025-02-11"
-    honor = next(s for s in seed.statements if s.subject == "honor" and s.relation == "subsidiary-of")
+    assert first_known(st, seed_graph.sources) == "2025-02-11"
+    honor = next(s for s in seed_graph.statements if s.subject == "honor" and s.relation == "subsidiary-of")
     assert has_ended(honor, "2021-01-01") and not has_ended(honor, "2020-10-31")
 
 
@@ -138,24 +133,24 @@ def test_history_alone_sets_the_status(tmp_path):
 
 # ----------------------------------------------------------------------------- RDF and property graph
 
-def test_history_in_rdf_and_round_trip(seed, tmp_path):
+def test_history_in_rdf_and_round_trip(seed_graph, tmp_path):
     from graphkit.exports import serialize
     from graphkit.rdf import load_turtle
 
-    turtle = serialize(seed, "turtle")
+    turtle = serialize(seed_graph, "turtle")
     text = turtle.decode() if isinstance(turtle, bytes) else turtle
     assert "gk:statusHistory" in text and "gk:StatusChange" in text and "gk:firstReported" in text
     path = tmp_path / "g.ttl"
     path.write_text(text, encoding="utf-8")
     back = load_turtle(path)
-    assert partnership(back).history == partnership(seed).history
+    assert partnership(back).history == partnership(seed_graph).history
 
 
-def test_history_in_the_property_graph(seed):
+def test_history_in_the_property_graph(seed_graph):
     from graphkit.ontology import load_ontology
     from graphkit.property_rows import statement_properties
 
-    props = statement_properties(partnership(seed), load_ontology(), sources=seed.sources)
+    props = statement_properties(partnership(seed_graph), load_ontology(), sources=seed_graph.sources)
     assert props["history_statuses"] == ["reported", "confirmed"]
     assert props["history_dates"] == ["2025-02-11", "2025-02-13"]
     assert props["history_sources"] == ["reuters-2025-02-11-apple-alibaba", "bloomberg-2025-02-13-tsai-apple"]

@@ -2,26 +2,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from graphkit.api import load
 from graphkit.cli import main
 from graphkit.timeline import timeline
 from plugins.chromium import wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(scope="module")
-def seed():
-    return load(ROOT / "seed_data")
-
-
-def test_apple_story_in_report_order(seed):
-    events = [e for e in timeline(seed, "apple").reported if e.fact == "apple partners-with alibaba"]
+def test_apple_story_in_report_order(seed_graph):
+    events = [e for e in timeline(seed_graph, "apple").reported if e.fact == "apple partners-with alibaba"]
     assert [(e.date, e.kind, e.status) for e in events] == [
         ("2025-02-11", "status", "reported"),
         ("2025-02-13", "status", "confirmed"),
@@ -32,11 +23,11 @@ def test_apple_story_in_report_order(seed):
     assert events[2].sources[0]["id"] == "digitaltrends-2025-02-apple-alibaba"
 
 
-def test_valid_order_and_ended_facts(seed):
-    valid = timeline(seed, "honor").valid
+def test_valid_order_and_ended_facts(seed_graph):
+    valid = timeline(seed_graph, "honor").valid
     assert [(e.date, e.kind, e.fact) for e in valid if "huawei" in e.fact] == [
         ("2020-11", "ends", "honor subsidiary-of huawei"), ("2020-11", "starts", "honor spun-off-from huawei")]
-    dates = [e.date for e in timeline(seed, "apple").valid]
+    dates = [e.date for e in timeline(seed_graph, "apple").valid]
     assert dates == sorted(dates)
 
 
@@ -57,12 +48,12 @@ def test_cli_timeline(tmp_path):
 # ----------------------------------------------------------------------------- the page (Chromium)
 
 @pytest.mark.browser
-def test_page_panel_timeline_and_time_switch(tmp_path, seed, browser):
+def test_page_panel_timeline_and_time_switch(tmp_path, seed_graph, browser):
     from graphkit.page import write_page
 
     path = tmp_path / "seed.html"
-    write_page(seed, path)
-    statement = next(s for s in seed.statements if (s.subject, s.relation, s.object) == ("apple", "partners-with", "alibaba"))
+    write_page(seed_graph, path)
+    statement = next(s for s in seed_graph.statements if (s.subject, s.relation, s.object) == ("apple", "partners-with", "alibaba"))
     context = browser.new_context(viewport={"width": 1400, "height": 860})
     try:
         page = context.new_page()

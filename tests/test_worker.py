@@ -201,6 +201,7 @@ def test_pool_busy_when_every_worker_is_taken(store_path):
         thread.join()
 
 
+@pytest.mark.slow  # a process that owns a worker, killed with -9
 def test_worker_ends_when_its_parent_is_killed_mid_query(store_path, tmp_path):
     """No orphan: kill -9 the process that owns a worker running an endless query."""
     import os
