@@ -12,7 +12,8 @@ eat the machine's memory ends with an error instead.
   pyoxigraph Store (`StoreOpener(path)` opens an on-disk store read-only; `NTriplesOpener(path)`
   loads an N-Triples file into memory). With `context="fork"` any callable works, e.g. one
   returning an in-memory store the parent already holds (copy-on-write).
-- `WorkerPool(opener, size)` shares N workers between threads (the web server).
+- `WorkerPool(opener, size)` shares N workers between threads (the web server), with a fast
+  lane for requests known to be cheap.
 - `worker.sparql(query, ...)` returns a `WorkerResult`: serialized bytes in the requested
   format (`select_format`/`graph_format`) or pyoxigraph terms (format "terms"), convertible to
   a `graphkit.sparql.SparqlResult` with `to_sparql_result()`.
@@ -237,7 +238,7 @@ def _raise_error(kind: str, message: str, query: str) -> NoReturn:
     raise QueryError(f"query failed: {message}")
 
 
-# ---------------------------------------------------------------- serializers
+# ---------------------------------------------------------------- the child
 
 def _die_with_parent() -> None:
     """Exit when the parent process is gone (no orphan worker running a query after kill -9).
@@ -340,22 +341,6 @@ class _SpawnedProcess:
         return self.popen.poll()
 
 
-class _ForkedProcess:
-    def __init__(self, process):
-        self.process = process
-        self.pid = process.pid
-
-    def is_alive(self) -> bool:
-        return self.process.is_alive()
-
-    def join(self, timeout: float | None = None) -> None:
-        self.process.join(timeout)
-
-    @property
-    def exitcode(self) -> int | None:
-        return self.process.exitcode
-
-
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return (text[:500] + "...") if len(text) > 500 else (text or type(exc).__name__)
@@ -377,7 +362,7 @@ class QueryWorker:
             raise ValueError(f"unknown worker context '{context}' (spawn or fork)")
         self.context_name = context
         self.start_timeout = start_timeout
-        self.process: Any = None  # _SpawnedProcess | _ForkedProcess
+        self.process: Any = None  # _SpawnedProcess | multiprocessing.Process
         self.conn: Any = None  # multiprocessing.connection.Connection
         self.ready = False
         self.restarts = 0  # processes replaced after a kill or a crash (for tests and logs)
@@ -399,7 +384,7 @@ class QueryWorker:
                                       name="graphkit-query-worker", daemon=True)
             process.start()
             child.close()
-            self.process, self.conn, self.ready = _ForkedProcess(process), parent, False
+            self.process, self.conn, self.ready = process, parent, False  # same interface as _SpawnedProcess
             return
         from multiprocessing.connection import Connection
 
@@ -519,15 +504,10 @@ class WorkerPool:
 
     A query waits at most `queue_timeout` seconds for a free worker (then WorkersBusy).
 
-    The fast lane (`fast_lane_cpu` seconds, 0 = off): the pool remembers the CPU time each
-    request (query text, dataset, prefixes, cap) took the last time it was answered. The store
-    is read-only and the engine deterministic, so the same request on the same store does the
-    same work: a request last answered within `fast_lane_cpu` (and a tenth of its timeout) is
-    answered in the calling thread on the pool's own read-only handle of the store, beside the
-    workers, instead of queueing for one. pyoxigraph releases the GIL while it evaluates, so
-    such answers run in parallel with each other and with the workers. A request never answered
-    before, or more expensive, goes to a worker, where the deadline kills it: nothing that can
-    run away ever runs outside a worker.
+    The fast lane (`fast_lane_cpu` seconds, 0 = off; docs/serve.md): on a read-only store the
+    same request does the same work, so a request whose last answer took at most that much CPU
+    (and a tenth of its timeout) is answered in the calling thread (pyoxigraph releases the GIL)
+    on the pool's own handle of the store. Unknown or costlier requests go to a killable worker.
     """
 
     MAX_REMEMBERED = 4096  # requests whose cost the pool keeps (least recently used dropped)
@@ -584,6 +564,15 @@ class WorkerPool:
         with self._lock:
             return self._costs.get(self._cost_key(request))
 
+    def lane_for(self, request: SparqlRequest, timeout: float | None) -> str:
+        """"inline" if the request is known to cost at most the fast lane's CPU (and a tenth of
+        its timeout), else "worker"."""
+        if self.fast_lane_cpu <= 0:
+            return "worker"
+        cost = self.known_cost(request)
+        limit = self.fast_lane_cpu if timeout is None else min(self.fast_lane_cpu, timeout / 10)
+        return "inline" if cost is not None and cost <= limit else "worker"
+
     def _remember(self, key: tuple, result: WorkerResult) -> None:
         with self._lock:
             self._costs[key] = result.cpu_seconds
@@ -613,13 +602,10 @@ class WorkerPool:
             raise GraphkitError("the query workers are stopped")
         request = query if isinstance(query, SparqlRequest) else SparqlRequest(query, **options)
         key = self._cost_key(request)
-        if self.fast_lane_cpu > 0:
-            cost = self.known_cost(request)
-            limit = self.fast_lane_cpu if timeout is None else min(self.fast_lane_cpu, timeout / 10)
-            if cost is not None and cost <= limit:
-                result = self._inline(request)
-                self._remember(key, result)
-                return result
+        if self.lane_for(request, timeout) == "inline":
+            result = self._inline(request)
+            self._remember(key, result)
+            return result
         try:
             worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:

@@ -314,6 +314,17 @@ def test_cypher_errors(base, http):
     assert time.monotonic() - start < 8
 
 
+def test_fast_lane_answers_a_known_cheap_query_with_the_same_bytes(base, http):
+    query = "SELECT ?p ?o WHERE { <https://w3id.org/graphkit/entity/samsung> ?p ?o } ORDER BY ?p ?o"
+    before = http.get(base + "/health").json()["answers"]
+    first = http.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    second = http.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    after = http.get(base + "/health").json()["answers"]
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    assert first.text.count("\n") > 5
+    assert after == {"worker": before["worker"] + 1, "inline": before["inline"] + 1}
+
+
 # FalkorDB checks its timeout between records, not inside an expression: this one query ran 59 s
 # past a 2 s timeout on the engine alone (docs/serve.md), with little memory
 HOSTILE_CYPHER = "RETURN reduce(s = 0, x IN range(1, 20000) | s + reduce(t = 0, y IN range(1, 20000) | t + y)) AS s"

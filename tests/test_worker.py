@@ -282,8 +282,10 @@ def test_fast_lane_runs_nothing_unknown_or_expensive_inline(store_path):
         assert pool.sparql(cheap, timeout=10).lane == "inline"
         pool.fast_lane_cpu = 1000.0
         cost = pool.known_cost(pool_request(heavy))
-        assert pool.sparql(heavy, timeout=8 * cost).lane == "worker"  # over a tenth of its timeout
-        assert pool.sparql(heavy, timeout=100 * cost).lane == "inline"
+        assert pool.lane_for(pool_request(heavy), timeout=8 * cost) == "worker"  # over a tenth of its timeout
+        assert pool.lane_for(pool_request(heavy), timeout=100 * cost) == "inline"
+        assert pool.sparql(heavy, timeout=100 * cost + 60).lane == "inline"
+        pool.fast_lane_cpu = 0.05
         for _ in range(2):  # a query that never finished is never known: killed in a worker each time
             with pytest.raises(QueryTimeout):
                 pool.sparql(HOSTILE, timeout=1.0)

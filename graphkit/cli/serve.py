@@ -34,10 +34,13 @@ import click
                    "the data); RDF inputs get a temporary store there.")
 @click.option("--base-iri", default="https://w3id.org/graphkit/", show_default=True,
               help="Base IRI of entities, sources and statements.")
+@click.option("--cypher-workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="FalkorDB processes, i.e. Cypher queries running at once (one is killed and replaced when "
+                   "its query overruns the timeout).")
 @click.option("--no-cypher", is_flag=True, help="Do not start the embedded Cypher engine.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
 def serve(data, data_options, host, port, workers, timeout, fast_lane_ms, max_rows, memory_mb, max_body, cors, reload, reload_interval, cache_dir, base_iri,
-          no_cypher, access_log):
+          cypher_workers, no_cypher, access_log):
     """Serve the graph in DATA (YAML folders/files; default seed_data) over HTTP, read-only.
 
     \b
@@ -56,7 +59,8 @@ def serve(data, data_options, host, port, workers, timeout, fast_lane_ms, max_ro
     config = ServeConfig(paths=paths, base_iri=base_iri, workers=workers, timeout=timeout, max_rows=max_rows,
                          memory_mb=memory_mb or None, max_body=max_body, cors_origins=list(cors), reload=reload,
                          reload_interval=reload_interval,
-                         cache_dir=cache_dir, cypher=not no_cypher, fast_lane_ms=fast_lane_ms)
+                         cache_dir=cache_dir, cypher=not no_cypher, cypher_workers=cypher_workers,
+                         fast_lane_ms=fast_lane_ms)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: the graph is readable by anyone who can reach this machine",
                    err=True)

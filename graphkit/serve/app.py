@@ -593,6 +593,12 @@ def create_app(config: ServeConfig, service: GraphService | None = None) -> Star
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        import anyio.to_thread
+
+        # requests waiting for a worker each hold a thread of the pool (blocked, idle): enough
+        # threads that those waiting in line never keep a fast-lane request from starting
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, 200)
         if not service.loaded:
             await run_in_threadpool(service.load)
         app.state.service = service
