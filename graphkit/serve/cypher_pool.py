@@ -54,12 +54,41 @@ class CypherPool:
         self._closed = False
         self._lock = threading.Lock()
         self.error: str | None = None  # why a process could not be loaded, if one could not
+        self._jobs: queue.Queue[threading.Event | None] = queue.Queue()  # processes to start
+        self._thread: threading.Thread | None = None
 
     # -- life
+    # Every FalkorDB process is started from one long-lived thread of the pool: the server asks
+    # Linux to stop it when the *thread* that started it ends (PR_SET_PDEATHSIG), so a process
+    # started from a short-lived thread (a restart thread, a request thread) would die with it.
+    def _keeper(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                self._add()
+            except Exception as exc:  # noqa: BLE001 - reported by start() and /health; the others go on
+                self.error = " ".join(str(exc).split())[:300]
+                log.error("could not start a Cypher process: %s", self.error)
+            finally:
+                job.set()
+
+    def _launch(self) -> threading.Event:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._keeper, name="graphkit-cypher-keeper", daemon=True)
+                self._thread.start()
+        done = threading.Event()
+        self._jobs.put(done)
+        return done
+
     def start(self) -> None:
-        """Start and load every process (blocks until all are ready; raises if one cannot)."""
-        for _ in range(self.size):
-            self._add()
+        """Start and load every process (blocks until all are ready; raises if none could be)."""
+        for done in [self._launch() for _ in range(self.size)]:
+            done.wait()
+        if self.ready == 0:
+            raise GraphkitError(f"the Cypher engine could not start: {self.error}")
 
     def _add(self) -> None:
         from ..cypher.falkordb import EmbeddedEngine
@@ -83,25 +112,18 @@ class CypherPool:
         self._idle.put((engine, backend))
 
     def _replace(self, engine) -> None:
-        """Stop a killed process and load a new one (in the background)."""
+        """Stop a killed process and start a new one (in the background)."""
         with self._lock:
             if engine in self._engines:
                 self._engines.remove(engine)
         engine.stop()
-
-        def load() -> None:
-            try:
-                self._add()
-            except Exception as exc:  # noqa: BLE001 - reported by /health; the other processes go on
-                self.error = " ".join(str(exc).split())[:300]
-                log.error("could not restart a Cypher process: %s", self.error)
-
-        threading.Thread(target=load, name="graphkit-cypher-restart", daemon=True).start()
+        self._launch()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             engines, self._engines = list(self._engines), []
+        self._jobs.put(None)
         for engine in engines:
             engine.stop()
 
