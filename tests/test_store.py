@@ -133,6 +133,30 @@ def test_a_damaged_store_is_detected_and_rebuilt(data, damage):
     assert "Acme" in _entity_names(again) and again.model().summary() == again.manifest["counts"]
 
 
+def test_a_generation_deleted_while_it_is_opened_is_not_used(data):
+    """Another process publishes a new generation and deletes this one between our reading of
+    CURRENT and our taking its lock: the store is not used half-deleted (fresh() says None and
+    ensure_store looks again under the build lock)."""
+    import fcntl
+
+    from graphkit.store import CompiledStore
+
+    store = ensure_store([data])
+    directory, manifest, key_dir = store.directory, store.manifest, store.key_dir
+    store.close()
+    with open(directory / ".inuse", "a+b") as deleting:  # the builder's lock while it deletes
+        fcntl.flock(deleting, fcntl.LOCK_EX)
+        assert CompiledStore(directory, manifest, key_dir).intact is False
+        assert StoreLocation([data], base_iri=manifest["base_iri"]).fresh() is None
+    opened = CompiledStore(directory, manifest, key_dir)
+    assert opened.intact  # nobody deletes it now: it is held
+    opened.close()
+    (directory / "manifest.json").unlink()  # deleted under an open .inuse: the lock alone is not proof
+    assert CompiledStore(directory, manifest, key_dir).intact is False
+    again = ensure_store([data])
+    assert again.directory != directory and "Acme" in _entity_names(again)
+
+
 def _big_yaml(folder: Path, entities: int) -> None:
     """A synthetic graph written as graphkit YAML (slow enough to build that a kill lands mid-way)."""
     from graphkit.importers.common import dump_yaml, entity_item, source_item, statement_item

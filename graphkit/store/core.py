@@ -118,7 +118,10 @@ class CompiledStore:
         self._model: KnowledgeGraph | None = None
         self._ontology = None
         self._rdf = None
-        self._inuse = _hold_shared(directory)
+        self._inuse, held = _hold_shared(directory)
+        #: False when a builder deleted (or is deleting) this generation between reading CURRENT
+        #: and taking the lock: the caller reads CURRENT again (StoreLocation.fresh returns None).
+        self.intact: bool = held and (directory / MANIFEST).is_file()
 
     def __repr__(self) -> str:
         counts = self.manifest.get("counts", {})
@@ -193,20 +196,25 @@ class CompiledStore:
 
 
 def _hold_shared(directory: Path):
-    """A shared lock on the generation while it is open: the builder never deletes it then."""
+    """A shared lock on the generation while it is open: the builder never deletes it then.
+    (handle or None, held): held is False when the generation is gone or a builder holds its
+    lock to delete it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no clean-up of open generations either
-        return None
+        return None, True
     try:
         handle = open(directory / ".inuse", "a+b")
+    except FileNotFoundError:
+        return None, False  # deleted since CURRENT was read
     except OSError:
-        return None
+        return None, True  # a read-only store: nobody deletes it either
     try:
         fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:
-        pass
-    return handle
+        handle.close()
+        return None, False  # a builder is deleting it
+    return handle, True
 
 
 class _Lock:
@@ -339,7 +347,11 @@ class StoreLocation:
             files = self.input_files()
             if self.check(manifest, files, ontology or ontology_digest()):
                 return None
-            return CompiledStore(directory, manifest, self.key_dir)
+            store = CompiledStore(directory, manifest, self.key_dir)
+            if not store.intact:  # replaced and deleted by another process meanwhile
+                store.close()
+                return None
+            return store
         except StaleStore:
             return None
 
