@@ -272,7 +272,7 @@ def test_fast_lane_gives_the_same_bytes_as_the_worker(store_path, seed_graph):
 def test_fast_lane_runs_nothing_unknown_or_expensive_inline(store_path):
     from graphkit.worker import QueryTimeout, StoreOpener, WorkerPool
 
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # a few seconds of CPU on the seed
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # about 0.3 s of CPU on the seed
     with WorkerPool(StoreOpener(store_path), size=1, fast_lane_cpu=0.05, memory_mb=300) as pool:
         first = pool.sparql(heavy, timeout=120)
         assert first.lane == "worker" and first.cpu_seconds > 0.05
@@ -288,7 +288,7 @@ def test_fast_lane_runs_nothing_unknown_or_expensive_inline(store_path):
         pool.fast_lane_cpu = 0.05
         for _ in range(2):  # a query that never finished is never known: killed in a worker each time
             with pytest.raises(QueryTimeout):
-                pool.sparql(HOSTILE, timeout=1.0)
+                pool.sparql(HOSTILE, timeout=0.5)
         assert pool.known_cost(pool_request(HOSTILE)) is None
         assert pool.restarts == 2
 
@@ -309,7 +309,7 @@ def test_fast_lane_serves_while_the_only_worker_runs_a_hostile_query(store_path)
 
         def hostile():
             try:
-                pool.sparql(HOSTILE, timeout=2.0)
+                pool.sparql(HOSTILE, timeout=1.0)
             except QueryTimeout as exc:
                 outcome["hostile"] = exc
 
