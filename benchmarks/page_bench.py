@@ -4,6 +4,14 @@
     python benchmarks/page_bench.py --sizes 1000x3000 --repeat 5 --no-merged
     python benchmarks/page_bench.py --screenshot docs/page.png    # also refresh the docs screenshots
                                                                   # (page.png, page-overview.png, page-expanded.png)
+    python benchmarks/page_bench.py --seed-against d18ddd2 main --loads 15   # the seed page: this version vs older ones
+
+--seed-against REV... builds the seed page with the graphkit of each git revision REV (default
+d18ddd2, the last commit before the page became an explorer: overview, expand, search any
+entity) on its own seed_data, and with this version on the first REV's seed_data (the same
+input) and on today's; render time is write_page's in a fresh interpreter (median of 3);
+then loads the pages in turn (interleaved, so that a busy machine slows all of them alike)
+and reports each page's ready time (median, quartiles, min-max) and the ratio of medians.
 
 The merged graph is seed_data plus every dataset in ../shared/datasets, imported into a
 temporary folder as `graphkit import all` does (about 25 s before the first page).
@@ -119,7 +127,7 @@ def _pyvis_page(graph, path: Path, physics: bool) -> float:
     return time.perf_counter() - start
 
 
-def _load(browser, path: Path, kind: str) -> dict:
+def _load(browser, path: Path, kind: str, interactions: bool = True) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport={"width": 1400, "height": 860})
@@ -137,17 +145,23 @@ def _load(browser, path: Path, kind: str) -> dict:
     if kind != "graphkit":
         page.add_init_script(_HOOK)
     result = {"blocked": len(blocked)}
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     try:
         page.goto(path.resolve().as_uri(), timeout=TIMEOUT_MS)
         if kind == "graphkit":
-            _wait(page, "window.graphkit && window.graphkit.ready")
+            _wait(page, "window.graphkit && window.graphkit.ready", poll_ms=50 if interactions else 10)
             ready = page.evaluate("window.graphkit.readyAt")
+            result["readyAt"] = ready
+            # CPU time of the page's main thread so far: steadier than wall time on a busy machine
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            result["cpu"] = metrics.get("ThreadTime", 0.0) * 1000
         else:
             _wait(page, "window.__net && window.__firstDrawAt && (window.__readyAt || !window.__net.physics.physicsEnabled)")
             ready = page.evaluate("window.__readyAt || window.__firstDrawAt")
         # The main thread must answer too (a page still simulating physics does not).
         result["ready"] = max(ready, page.evaluate("performance.now()"))
-        if kind == "graphkit":
+        if kind == "graphkit" and interactions:
             result.update(_interactions(page))
     except (TimeoutError, PlaywrightTimeout):  # a result here
         result["ready"] = None
@@ -156,13 +170,13 @@ def _load(browser, path: Path, kind: str) -> dict:
     return result
 
 
-def _wait(page, expression: str) -> None:
+def _wait(page, expression: str, poll_ms: int = 50) -> None:
     """Poll from outside: wait_for_function evals its predicate in the page, which CSP refuses."""
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while not page.evaluate(f"() => !!({expression})"):
         if time.monotonic() > deadline:
             raise TimeoutError(expression)
-        page.wait_for_timeout(50)
+        page.wait_for_timeout(poll_ms)
 
 
 def _interactions(page) -> dict:
@@ -195,19 +209,14 @@ def _screenshot(browser, seed_page: Path, out: Path) -> None:
 
 
 def _merged_screenshots(browser, page_path: Path, out_dir: Path) -> None:
-    """The docs pictures of the merged graph: its overview (zoomed once on its centre, as a
-    reader would) and the neighbourhood of Llama 3.1-8B found by search, with the group of its
+    """The docs pictures of the merged graph: its overview as it opens (on its most central
+    entities) and the neighbourhood of Llama 3.1-8B found by search, with the group of its
     46 fine-tunes opened."""
     context = browser.new_context(viewport={"width": 1500, "height": 900}, device_scale_factor=1)
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     page.goto(page_path.resolve().as_uri())
     _wait(page, "window.graphkit && window.graphkit.ready")
-    page.evaluate("""() => { const net = window.graphkit.network;
-        const p = net.getPositions(['apple', 'alibaba', 'google', 'samsung']);
-        const xs = Object.values(p).map(q => q.x), ys = Object.values(p).map(q => q.y);
-        net.moveTo({position: {x: (Math.min(...xs) + Math.max(...xs)) / 2, y: (Math.min(...ys) + Math.max(...ys)) / 2},
-                    scale: net.getScale() * 1.7}); }""")
     _settle(page)
     page.screenshot(path=str(out_dir / "page-overview.png"))
     page.fill("#gk-search", "Llama 3.1-8B")
@@ -225,6 +234,97 @@ def _merged_screenshots(browser, page_path: Path, out_dir: Path) -> None:
     context.close()
 
 
+#: The last commit before issue 12's page work (overview, expand on demand, search any entity).
+SEED_BASELINE = "d18ddd2"
+_BUILD_SEED = """
+import sys, time
+wall, cpu = time.perf_counter(), time.process_time()
+from graphkit import api
+from graphkit.page import write_page
+graph = api.load(sys.argv[1])
+wall, cpu = time.perf_counter(), time.process_time()  # render = write_page in a fresh interpreter (its imports included)
+write_page(graph, sys.argv[2])
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def _build_with(code_dir: Path, data_dir: Path, out: Path, repeat: int = 3) -> tuple[float, float]:
+    """Build the page of data_dir with the graphkit in code_dir, `repeat` times, each in a fresh
+    interpreter; the median (wall, CPU) seconds of write_page."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=str(code_dir))
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", _BUILD_SEED, str(data_dir), str(out)], cwd=code_dir, env=env,
+                              capture_output=True, text=True, check=True)
+        runs.append(tuple(float(v) for v in done.stdout.split()[-2:]))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def _checkout(revision: str, into: Path) -> Path:
+    import subprocess
+
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def seed_against(revisions: list[str], loads: int) -> None:
+    """The seed page (render time, ready time): this version against graphkit at `revisions`,
+    each on its own seed_data, and this version on the first revision's seed_data too (the
+    same input). All pages are loaded in turn, `loads` times, after one warm-up load each."""
+    from playwright.sync_api import sync_playwright
+    from rich.console import Console
+    from rich.table import Table
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        tmp = Path(tmp)
+        pages = []  # (label, html, (render wall s, render CPU s))
+        for number, revision in enumerate(revisions):
+            code = _checkout(revision, tmp / f"rev{number}")
+            pages.append((f"{revision}, its seed_data", tmp / f"rev{number}.html"))
+            pages[-1] += (_build_with(code, code / "seed_data", pages[-1][1]),)
+        first = tmp / "rev0" / "seed_data"
+        pages.append((f"this version, {revisions[0]}'s seed_data", tmp / "same.html"))
+        pages[-1] += (_build_with(ROOT, first, pages[-1][1]),)
+        pages.append(("this version, seed_data", tmp / "this.html"))
+        pages[-1] += (_build_with(ROOT, ROOT / "seed_data", pages[-1][1]),)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ready: dict[str, list[float]] = {label: [] for label, *_ in pages}
+        answers: dict[str, list[float]] = {label: [] for label, *_ in pages}
+        cpu: dict[str, list[float]] = {label: [] for label, *_ in pages}
+        try:
+            for _label, path, _render in pages:  # one warm-up load each, not counted
+                _load(browser, path, "graphkit", interactions=False)
+            for _ in range(loads):
+                for label, path, _render in pages:
+                    result = _load(browser, path, "graphkit", interactions=False)
+                    if result["ready"] is None:
+                        raise SystemExit(f"{label}: not ready within {TIMEOUT_MS:,} ms")
+                    ready[label].append(result["readyAt"])
+                    answers[label].append(result["ready"])
+                    cpu[label].append(result["cpu"])
+        finally:
+            browser.close()
+        table = Table(title=f"seed page in headless Chromium, {loads} interleaved loads each (ms; ready: the page's "
+                            "own mark; answers: first poll answered after it; CPU: main thread's, then)")
+        for column in ("page", "render s (CPU s)", "size", "ready: median", "q1-q3", "min-max",
+                       "vs " + revisions[0], "answers: median", "main-thread CPU: median", "vs " + revisions[0]):
+            table.add_column(column, justify="left" if column == "page" else "right")
+        base = statistics.median(ready[pages[0][0]])
+        base_cpu = statistics.median(cpu[pages[0][0]])
+        for label, path, (wall, cpu) in pages:
+            q1, median, q3 = statistics.quantiles(ready[label], n=4, method="inclusive")
+            table.add_row(label, f"{wall:.2f} ({cpu:.2f})", f"{path.stat().st_size / 1e6:.2f} MB", f"{median:,.0f}",
+                          f"{q1:,.0f}-{q3:,.0f}", f"{min(ready[label]):,.0f}-{max(ready[label]):,.0f}",
+                          f"{median / base:.2f}x", f"{statistics.median(answers[label]):,.0f}",
+                          f"{statistics.median(cpu[label]):,.0f}", f"{statistics.median(cpu[label]) / base_cpu:.2f}x")
+        Console(width=170).print(table)
+
+
 def _settle(page) -> None:
     drawn = page.evaluate("window.graphkit.drawn")
     page.evaluate("window.graphkit.network.redraw()")
@@ -238,7 +338,13 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip pyvis's pages")
     parser.add_argument("--no-merged", action="store_true", help="skip the merged graph (seed + shared datasets)")
     parser.add_argument("--screenshot", type=Path, help="write a screenshot of the seed page here")
+    parser.add_argument("--seed-against", metavar="REV", nargs="*",
+                        help=f"only compare the seed page with graphkit at these git revisions (default {SEED_BASELINE})")
+    parser.add_argument("--loads", type=int, default=15, help="loads of each page for --seed-against")
     args = parser.parse_args()
+    if args.seed_against is not None:
+        seed_against(args.seed_against or [SEED_BASELINE], args.loads)
+        return
 
     from playwright.sync_api import sync_playwright
     from rich.console import Console

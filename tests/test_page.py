@@ -250,6 +250,51 @@ def test_large_graphs_start_without_physics():
     assert page_data(generate(30, 40))["vis"]["options"]["physics"]["enabled"] is True
 
 
+def test_pagerank_matches_networkx():
+    """The page's PageRank (plain Python for small graphs, numpy above) is networkx's."""
+    import networkx as nx
+
+    from graphkit.page.overview import _pagerank, _pagerank_numpy, _pagerank_plain
+    from graphkit.synthetic import generate
+
+    for graph in (api.load(ROOT / "seed_data"), generate(2_000, 6_000)):
+        nodes = sorted(graph.entities)
+        edges = sorted({tuple(sorted((s.subject, s.object))) for s in graph.statements if s.subject != s.object})
+        reference = nx.Graph()
+        reference.add_nodes_from(nodes)
+        reference.add_edges_from(edges)
+        expected = nx.pagerank(reference, alpha=0.85, tol=1e-9, max_iter=200)
+        index = {n: i for i, n in enumerate(nodes)}
+        pairs = [(index[a], index[b]) for a, b in edges]
+        for values in (_pagerank_plain(len(nodes), pairs), _pagerank_numpy(len(nodes), pairs),
+                       list(_pagerank(nodes, edges).values())):
+            assert all(abs(v - expected[n]) <= 1e-12 for n, v in zip(nodes, values, strict=True))
+    assert _pagerank(["a", "b"], []) == {"a": 0.0, "b": 0.0}
+
+
+def test_seed_page_renders_without_scipy():
+    """Building the seed's page imports neither scipy nor networkx's scipy PageRank (a second of
+    imports for a 56-entity page)."""
+    code = ("import sys; from graphkit import api; from graphkit.page import render_page; "
+            "render_page(api.load('seed_data')); print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]"
+
+
+def test_overview_fisheye_spreads_the_centre_and_keeps_the_rim():
+    from graphkit.page.render import fisheye
+
+    points = {"c": (0, 0), "near": (100, 0), "left": (-100, 0), "mid": (0, -500), "down": (0, 500), "rim": (1000, 0),
+              "other": (-1000, 0)}
+    spread = fisheye(points, 0.55)
+    assert spread == fisheye(dict(reversed(points.items())), 0.55)  # order does not matter
+    assert spread["c"] == (0, 0) and spread["rim"] == (1000, 0) and spread["other"] == (-1000, 0)
+    assert spread["near"][0] > 250 and spread["mid"][1] < -500  # the centre opens up, in the same direction
+    assert all(isinstance(v, int) for xy in spread.values() for v in xy)
+    assert fisheye({}, 0.55) == {} and fisheye({"a": (3, 4)}, 0.55) == {"a": (3, 4)}
+
+
 def test_empty_and_unlinked_graphs_render(fixture_graph):
     empty = page_data(KnowledgeGraph())
     assert empty["meta"]["counts"] == {"entities": 0, "relationships": 0, "sources": 0}

@@ -349,6 +349,19 @@ def test_legend_counts_follow_the_filters_and_colour_by_community(seed, seed_gra
     assert not page.locator("#gk-communities-section").is_visible()
 
 
+def test_seed_page_starts_with_one_drawing_and_few_fonts(seed):
+    """What made the seed page slower to start than before the explorer: drawings of the graph
+    while vis-network was still settling it (each batch of the start lifted vis-network's own
+    block on drawing), and one font per label size (nodes sized by centrality), each resolved
+    and measured by the browser. Now: one drawing, once settled; label sizes in ten steps."""
+    assert seed.js("window.graphkit.timings.drawings") == 1
+    sizes = seed.js("""() => Array.from(new Set(Object.values(window.graphkit.network.body.nodes)
+        .map(n => n.labelModule.fontOptions.size)))""")
+    assert 3 <= len(sizes) <= 10, sizes
+    assert seed.js("window.graphkit.network.body.nodes['apple'].options.size") > \
+        seed.js("window.graphkit.network.body.nodes['reuters'].options.size")
+
+
 def test_sizes_follow_centrality_and_labels_depend_on_zoom(seed):
     values = seed.js("""() => { const g = window.graphkit;
         return g.nodes.getIds().map(id => [g.store.entities.get(id).r, g.nodes.get(id).value]); }""")

@@ -101,6 +101,20 @@ def test_merged_page_is_small_ready_fast_and_draws_an_overview(browser, session,
     assert f"{hidden:,} more in {len(clusters):,} groups" in counts
 
 
+def test_overview_opens_where_the_central_names_can_be_read(session, merged):
+    """The overview opens on its most central entities: the ten best-ranked are on screen with
+    labels drawn at least 11 px high (vis-network draws a label from 7 px on screen)."""
+    top = session.js("""() => { const g = window.graphkit, net = g.network, scale = net.getScale();
+        const box = document.getElementById('gk-graph').getBoundingClientRect();
+        return g.drawnEntityIds().sort((a, b) => g.store.entities.get(b).r - g.store.entities.get(a).r).slice(0, 10)
+          .map(id => { const p = net.canvasToDOM(net.getPositions([id])[id]);
+            return [id, net.body.nodes[id].labelModule.fontOptions.size * scale,
+                    p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height]; }); }""")
+    assert len(top) == 10
+    for entity_id, pixels, on_screen in top:
+        assert on_screen and pixels >= 11, (entity_id, pixels, on_screen)
+
+
 def test_search_shows_any_entity_within_a_second(session, merged):
     graph, _ = merged
     # a term that names one entity only (ids, names and aliases can be shared)

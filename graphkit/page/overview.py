@@ -31,15 +31,70 @@ COMMUNITY_COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#08
                      "#4f46e5", "#65a30d", "#0d9488", "#b45309", "#7c3aed", "#be185d", "#475569", "#94a3b8")
 
 
-def _pagerank(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, float]:
-    import networkx as nx
+#: Up to this many links PageRank runs in plain Python (a few ms on the seed); above, with numpy
+#: (0.2 s on the merged graph's 29,500 links, where plain Python takes 4 s).
+PAGERANK_PLAIN_LIMIT = 5_000
+PAGERANK_ALPHA = 0.85
+PAGERANK_TOL = 1e-9
+PAGERANK_MAX_ITER = 200
 
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)
-    if graph.number_of_edges() == 0:
-        return {n: 0.0 for n in nodes}
-    return nx.pagerank(graph, alpha=0.85, tol=1e-9, max_iter=200)
+
+def _pagerank(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, float]:
+    """PageRank of the undirected graph (nodes, edges): networkx's `pagerank` (alpha 0.85,
+    uniform teleport, dangling nodes spread uniformly, stop when the L1 change is below
+    len(nodes) * 1e-9), without importing networkx's scipy variant (a second of imports for
+    a 50-node page). Matches networkx to about 1e-15 (tests/test_page.py checks it)."""
+    if not edges:
+        return dict.fromkeys(nodes, 0.0)
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = [(index[a], index[b]) for a, b in edges]
+    if len(pairs) <= PAGERANK_PLAIN_LIMIT:
+        values = _pagerank_plain(len(nodes), pairs)
+    else:
+        values = _pagerank_numpy(len(nodes), pairs)
+    return dict(zip(nodes, values, strict=True))
+
+
+def _pagerank_plain(n: int, pairs: list[tuple[int, int]]) -> list[float]:
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for i, j in pairs:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    inverse = [1.0 / len(nb) if nb else 0.0 for nb in neighbours]
+    dangling = [i for i in range(n) if not neighbours[i]]
+    alpha = PAGERANK_ALPHA
+    x = [1.0 / n] * n
+    for _ in range(PAGERANK_MAX_ITER):
+        share = [xi * w for xi, w in zip(x, inverse, strict=True)]
+        base = (alpha * sum(x[i] for i in dangling) + (1 - alpha)) / n
+        new = [base + alpha * sum([share[j] for j in nb]) for nb in neighbours]
+        change = sum(abs(a - b) for a, b in zip(new, x, strict=True))
+        x = new
+        if change < n * PAGERANK_TOL:
+            return x
+    raise ArithmeticError(f"PageRank did not converge in {PAGERANK_MAX_ITER} iterations")
+
+
+def _pagerank_numpy(n: int, pairs: list[tuple[int, int]]) -> list[float]:
+    import numpy as np
+
+    one = np.array(pairs, dtype=np.int64)
+    source = np.concatenate([one[:, 0], one[:, 1]])
+    target = np.concatenate([one[:, 1], one[:, 0]])
+    degree = np.bincount(source, minlength=n).astype(float)
+    inverse = np.zeros(n)
+    inverse[degree > 0] = 1.0 / degree[degree > 0]
+    dangling = degree == 0
+    alpha = PAGERANK_ALPHA
+    x = np.full(n, 1.0 / n)
+    for _ in range(PAGERANK_MAX_ITER):
+        new = (alpha * np.bincount(target, weights=(x * inverse)[source], minlength=n)
+               + (alpha * x[dangling].sum() + (1 - alpha)) / n)
+        change = np.abs(new - x).sum()
+        x = new
+        if change < n * PAGERANK_TOL:
+            return [float(v) for v in x]
+    raise ArithmeticError(f"PageRank did not converge in {PAGERANK_MAX_ITER} iterations")
 
 
 def centrality(entity_ids: list[str], statements) -> tuple[dict[str, float], list[str]]:

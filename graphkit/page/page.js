@@ -30,6 +30,12 @@
   var CLUSTER_MIN = 20;
   var CLUSTER_COLOUR = "#94a3b8";
   var SPACING = 80;
+  var SIZE_STEPS = 9;
+  var OPEN_ON = 40;
+  function stepScale(min, max, total, value) {
+    if (max === min) return 0.5;
+    return Math.round(Math.max(0, (value - min) / (max - min)) * SIZE_STEPS) / SIZE_STEPS;
+  }
 
   var source = window.GraphkitSources.embedded(DATA);
 
@@ -106,7 +112,15 @@
   }
   function attributeName(key) { return pick(DATA.attributes[key], key); }
   function isSymmetric(s) { var r = relationByKey.get(s.relation); return !!(s.symmetric || (r && r.symmetric)); }
-  function count(n) { return Number(n).toLocaleString(state.lang); }
+  // Counts below 1,000 read the same in every language of the page: no Intl at all for them
+  // (its first use loads the locale's data, tens of ms at start); one formatter per language.
+  var countFormats = {};
+  function count(n) {
+    n = Number(n);
+    if (n >= 0 && n < 1000 && Math.floor(n) === n) return String(n);
+    var format = countFormats[state.lang] || (countFormats[state.lang] = new Intl.NumberFormat(state.lang));
+    return format.format(n);
+  }
   var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
   // 72700000000 -> "72.7 B" (fr "72,7 Md", zh "727亿"); 3.1e24 -> "3.1 × 10²⁴"; years stay as they are.
   function formatNumber(value) {
@@ -702,6 +716,9 @@
   // ------------------------------------------------------------------ network
   var options = DATA.vis.options;
   options.edges.font.size = state.edgeLabels ? 10 : 0;  // labels are switched globally (cheap)
+  // Sizes by centrality in SIZE_STEPS steps: every distinct label size is one more font for
+  // the browser to resolve (about 1 ms each), which on a page of 56 nodes was a fifth of its start.
+  if (options.nodes.scaling) options.nodes.scaling.customScalingFunction = stepScale;
   var container = document.getElementById("gk-graph");
   var network = null;
   sync();  // the initial view, in the DataSets before vis-network sees them (one stabilization)
@@ -712,16 +729,23 @@
   // With physics off, vis-network redraws synchronously after every DataSet update or options
   // change (a quarter of a second each on 15,000 edges). Group the changes of one user action
   // and draw once. _blockRedraw/_allowRedraw are the events vis-network itself uses for this.
+  // While vis-network stabilizes it blocks drawing itself (the first drawing comes once the
+  // iterations are done): a batch then must not lift that block, or every batch of the start
+  // (filters, language) draws a half-settled graph.
   var batchDepth = 0;
+  var batchOwnsBlock = false;
   function batch(work) {
     var emitter = network && network.body && network.body.emitter;
     batchDepth += 1;
-    if (batchDepth === 1 && emitter) emitter.emit("_blockRedraw");
+    if (batchDepth === 1 && emitter) {
+      batchOwnsBlock = !(network.renderer && network.renderer.allowRedraw === false);
+      if (batchOwnsBlock) emitter.emit("_blockRedraw");
+    }
     try {
       work();
     } finally {
       batchDepth -= 1;
-      if (batchDepth === 0 && emitter) {
+      if (batchDepth === 0 && emitter && batchOwnsBlock) {
         // one drawing at the next frame, however many batches this action ran
         emitter.emit("_allowRedraw");
         emitter.emit("_requestRedraw");
@@ -741,6 +765,7 @@
     if (api.ready) return;
     api.ready = true;
     api.readyAt = performance.now();
+    marks.drawings = api.drawn;  // drawings up to ready: 1 (a half-settled graph is never drawn)
     document.getElementById("gk-loading").hidden = true;
     document.body.setAttribute("data-ready", "true");
     // Prepare the search index once the page is drawn, so that the first search is quick too.
@@ -1396,11 +1421,15 @@
   });
   // Fit the view from the node positions alone: network.fit() measures every label first,
   // which costs more than the whole first drawing of a large view.
-  function fitPositions() {
+  // ids: only these entities (default: everything drawn).
+  function fitPositions(ids) {
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     function take(p) { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); }
-    view.entities.forEach(take);
-    view.clusters.forEach(take);
+    if (ids) ids.forEach(function (id) { take(view.entities.get(id)); });
+    else {
+      view.entities.forEach(take);
+      view.clusters.forEach(take);
+    }
     if (!isFinite(minX)) return;
     var box = container.getBoundingClientRect();
     var margin = 60;
@@ -1526,7 +1555,9 @@
       setTimeout(markReady, 2000);  // never wait for a drawing that does not come
     });
   } else {
-    fitPositions();
+    // An overview opens on its most central entities, at a zoom where their names can be read
+    // (the rest of the drawing is around them; "Fit view" shows it all).
+    fitPositions(META.overview ? Array.from(view.entities.keys()).sort(byImportance).slice(0, OPEN_ON) : null);
     network.once("afterDrawing", markReady);
     if (!nodes.length) setTimeout(markReady, 0);
   }

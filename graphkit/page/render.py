@@ -40,8 +40,11 @@ PHYSICS_LIMIT = 500
 EDGE_LABEL_LIMIT = 400
 #: Above this many entities the force layout would take long for little gain: use "circle".
 FORCE_LAYOUT_LIMIT = 10_000
-#: An overview's layout is drawn this much tighter than a whole graph's.
-OVERVIEW_SCALE = 1.0
+#: An overview's layout is spread from its centre like a fish-eye lens (radius r -> R (r/R)^k,
+#: R the largest radius): the central entities, which the layout packs together because they
+#: are linked to each other, get the room their larger names need; the leaves and groups
+#: around them move closer.
+OVERVIEW_FISHEYE = 0.55
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -250,8 +253,8 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, clusters, scor
         labels[key] = f"{labels.get(hub, hub)} {relation} +{count}"
     positions = compute_layout(list(groups), [(r["subject"], r["object"]) for r in statement_rows]
                                + [(hub, key) for key, hub, *_ in cluster_rows], layout, groups=groups, labels=labels)
-    if cluster_rows:  # an overview: closer together, so that the central names can be read when it is fitted
-        positions = {k: (round(x * OVERVIEW_SCALE), round(y * OVERVIEW_SCALE)) for k, (x, y) in positions.items()}
+    if cluster_rows:  # an overview: room for the central names
+        positions = fisheye(positions, OVERVIEW_FISHEYE)
     for e in entities:
         shape, colour = class_style(ontology, e.type)
         x, y = positions[e.id]
@@ -310,6 +313,24 @@ def _vis_network(graph: KnowledgeGraph, entities, statement_rows, clusters, scor
     options["layout"] = {"improvedLayout": False, "randomSeed": 1}
     options.pop("configure", None)
     return {"nodes": net.nodes, "edges": net.edges, "options": options}
+
+
+def fisheye(positions: dict[str, tuple[int, int]], power: float) -> dict[str, tuple[int, int]]:
+    """Positions spread from their centre of mass: radius r -> R (r/R)^power (R the largest).
+    Whole pixels, so that the page stays byte-identical."""
+    if not positions:
+        return positions
+    cx = sum(x for x, _ in positions.values()) / len(positions)
+    cy = sum(y for _, y in positions.values()) / len(positions)
+    reach = max(math.hypot(x - cx, y - cy) for x, y in positions.values())
+    if reach == 0:
+        return positions
+    spread = {}
+    for key, (x, y) in positions.items():
+        r = math.hypot(x - cx, y - cy)
+        factor = (r / reach) ** power * reach / r if r else 1.0
+        spread[key] = (round((x - cx) * factor), round((y - cy) * factor))
+    return spread
 
 
 def node_value(score: float) -> float:
