@@ -322,3 +322,55 @@ def test_cypher_push_over_bolt_resumes(falkordb_bolt, tmp_path):
         result = stream_push(bolt, store.model(), **options)
     assert (result.resumed_from, result.nodes, result.relationships) == (2, 7, 4)
     assert not sync_graph(FalkorDBBackend(server.graph("falkordb")), store.model(), dry_run=True).changed
+
+
+def test_push_process_killed_then_resumed(oxigraph_server, seed_copy, tmp_path):
+    """The real thing: `graphkit push sparql` killed (SIGKILL) once a few chunks are acknowledged;
+    the same command then continues after the checkpoint and the graph holds the store's count."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    graph = "https://w3id.org/graphkit/test/stream-sigkill"
+    cache = tmp_path / "cache"
+    store = ensure_store([seed_copy], cache_dir=cache)
+    command = [sys.executable, "-m", "graphkit.cli", "--store", str(cache), "push", "sparql", "-d", str(seed_copy),
+               "--endpoint", oxigraph_server.query_url, "--graph", graph, "--chunk-size", "10"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        files = checkpoints(store)
+        try:
+            done = json.loads(files[0].read_text())["done"] if files else 0
+        except (OSError, ValueError, IndexError):
+            done = 0
+        if done >= 50:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)  # polling the checkpoint file, not waiting for a fixed time
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the push ended before it could be killed"
+    saved = json.loads(checkpoints(store)[0].read_text())["done"]
+    assert saved >= 50 and saved % 10 == 0
+    resumed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    total = store.triple_count
+    assert f"continued after {saved} triples sent earlier" in resumed.stdout, resumed.stdout
+    assert f"the server holds {total} triples in that graph" in resumed.stdout
+    assert remote_count(oxigraph_server, graph) == total and checkpoints(store) == []
+
+
+def test_cli_update_method_default_chunks_fit_virtuoso(virtuoso_server, seed_copy, tmp_path):
+    """SPARQL Update with its default chunk size (1,000 triples: Virtuoso refuses 2,000)."""
+    graph = "https://w3id.org/graphkit/test/stream-update-cli"
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "cache"), "push", "sparql", "-d", str(seed_copy),
+                                       "--endpoint", virtuoso_server.query_url, "--graph", graph,
+                                       "--method", "update"])
+    assert result.exit_code == 0, result.output
+    total = ensure_store([seed_copy], cache_dir=tmp_path / "cache").triple_count
+    assert f"pushed {total} triples" in result.output and f"({-(-total // 1000)} chunks)" in result.output
+    assert remote_count(virtuoso_server, graph) == total

@@ -243,8 +243,9 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
 @click.option("--turtle", type=click.Path(exists=True, dir_okay=False),
               help="Push this RDF file instead of the graph built from YAML (read in memory, not resumable).")
 @base_iri_option
-@click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True, metavar="N",
-              help="Triples per request (the first replaces the graph, the others add to it).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Triples per request (the first replaces the graph, the others add to it); default "
+                   "50,000, or 1,000 with --method update.")
 @click.option("--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
               help="gsp: Graph Store Protocol (PUT, then POST); update: SPARQL Update (CLEAR + INSERT DATA), "
                    "for servers without the Graph Store Protocol.")
@@ -284,7 +285,8 @@ def push_sparql(endpoint, graph_iri, store_url, data, turtle, base_iri, chunk_si
             return push_compiled(source, endpoint, graph_iri, target_url=store_url, auth=auth, method=method,
                                  chunk_size=chunk_size, timeout=timeout, restart=restart, progress=progress)
         return lib.push_graph(source, endpoint, graph_iri, store_endpoint=store_url, auth=auth,
-                              chunk_size=chunk_size, timeout=timeout, base_iri=base_iri, progress=progress)
+                              chunk_size=chunk_size or lib.DEFAULT_CHUNK_SIZE, timeout=timeout, base_iri=base_iri,
+                              progress=progress)
 
     if progress_bar is None:
         result = push()

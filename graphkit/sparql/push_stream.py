@@ -39,6 +39,9 @@ from .params import check_iri
 from .push import DEFAULT_CHUNK_SIZE, PushResult, count_triples, graph_store_url
 
 METHODS = ("gsp", "update")
+#: Triples per INSERT DATA: Virtuoso 7.2 refuses 2,000 (its SPARQL compiler makes more than
+#: 10,000 lines of SQL; at 50,000 it runs out of memory), takes 1,000.
+DEFAULT_UPDATE_CHUNK_SIZE = 1_000
 
 
 def update_url(endpoint: str) -> str:
@@ -89,7 +92,7 @@ def _has_blank_node(triple: ox.Triple) -> bool:
 
 def push_store(store: ox.Store, endpoint: str, graph_iri: str, *, generation: str,
                checkpoint_dir: str | Path | None = None, method: str = "gsp", target_url: str | None = None,
-               auth=None, chunk_size: int = DEFAULT_CHUNK_SIZE, total: int | None = None,
+               auth=None, chunk_size: int | None = None, total: int | None = None,
                progress: Callable[[int, int], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
                restart: bool = False) -> StreamPushResult:
     """Replace the named graph `graph_iri` on a server with the default graph of `store`,
@@ -98,7 +101,9 @@ def push_store(store: ox.Store, endpoint: str, graph_iri: str, *, generation: st
     generation: what identifies the store's content (a checkpoint of another one is ignored).
     checkpoint_dir: where checkpoints are kept (None: no checkpoint, every push starts over).
     target_url: the Graph Store (method "gsp") or Update (method "update") endpoint; guessed
-    from `endpoint` for the layouts graphkit knows. total: the store's triple count if known.
+    from `endpoint` for the layouts graphkit knows. chunk_size: triples per request (default
+    50,000 with the Graph Store Protocol, 1,000 with SPARQL Update, whose text a server's query
+    compiler must hold). total: the store's triple count if known.
     progress(done, total) is called after each acknowledged chunk (done counts earlier runs too).
     restart: ignore a checkpoint and start over.
     """
@@ -106,6 +111,8 @@ def push_store(store: ox.Store, endpoint: str, graph_iri: str, *, generation: st
     check_iri(graph_iri, "--graph")
     if method not in METHODS:
         raise ValueError(f"unknown push method {method!r} (known: {', '.join(METHODS)})")
+    if chunk_size is None:
+        chunk_size = DEFAULT_CHUNK_SIZE if method == "gsp" else DEFAULT_UPDATE_CHUNK_SIZE
     if chunk_size < 1:
         raise ValueError("chunk size must be at least 1")
     auth = normalize_auth(auth)
