@@ -2,6 +2,7 @@
 
     python benchmarks/falkordb_snapshot_bench.py merged [DATA...]    seed + the four datasets
     python benchmarks/falkordb_snapshot_bench.py synthetic --entities 1000000
+    python benchmarks/falkordb_snapshot_bench.py dump --rdb FILE    a dump the engine saved
 
 For the data (the merged graph, imported here from ../shared/datasets unless DATA is given, or
 a synthetic graph, graphkit.synthetic.generate, written as one YAML file whose parsed form is
@@ -17,11 +18,18 @@ compiled store in a temporary folder, then times, side by side, each in a fresh 
   dump file and runs the same query with the falkordb client (best of REPEAT): the floor;
 - the restore alone (server start from the dump + checks) as the engine reports it.
 
+`dump` mode starts from a dump saved by the engine (a first call's graph.rdb, or one saved in
+a run of cypher_bench's sizes) when building a store of that size does not fit the time: it
+makes a store generation folder holding only that snapshot and times, side by side, a
+one-query engine process (graphkit's path without the CLI and the store check, which the
+second call does not need) restoring it, and asking a kept server, against FalkorDB directly.
+
 Ratios are from one run; absolute times are upper bounds on a shared machine.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -92,6 +100,25 @@ import sys
 from falkordb import FalkorDB
 db = FalkorDB(unix_socket_path=sys.argv[2])
 print(len(db.select_graph(sys.argv[3]).ro_query(sys.argv[1]).result_set))
+"""
+
+
+#: the engine of a one-query process on a store given by its snapshot folder only (dump mode)
+DUMP_CHILD = """
+import json, sys, time
+start = time.perf_counter()
+from pathlib import Path
+from graphkit.cypher.falkordb import EmbeddedEngine
+
+class Store:  # the engine needs the digest and the folder; the model must not be read
+    digest, directory = sys.argv[2], Path(sys.argv[3])
+    def model(self):
+        raise SystemExit("the model was read")
+
+engine = EmbeddedEngine(one_shot=True)
+rows = engine.run(Store(), sys.argv[1]).rows
+print(json.dumps({"rows": len(rows), "restores": engine.restores, "kept": engine.kept_uses, "loads": engine.loads,
+                  "restore_s": engine.last_restore_seconds, "seconds": time.perf_counter() - start}))
 """
 
 
@@ -169,9 +196,84 @@ def measure_kept(report: dict, query: str, data: list[str], d_args: list[str], e
     report["kept: all runs"] = {"cli": [round(x, 3) for x in cli], "raw": [round(x, 3) for x in raw]}
 
 
+def dump_mode(args, workdir: Path, env: dict) -> dict:
+    """Side by side from an existing dump (e.g. the one the first call wrote at 1M entities):
+    the one-query engine restoring it / asking the kept server, against FalkorDB directly."""
+    import signal
+
+    from falkordb import FalkorDB
+
+    from graphkit.cypher import keeper
+    from graphkit.cypher.falkordb import FalkorDBServer, _engine_identity
+    from graphkit.cypher.snapshot import Snapshot, graph_counts
+
+    with FalkorDBServer(workdir / "engine", snapshot=Path(args.rdb).absolute()) as server:
+        client: FalkorDB = server.client()
+        name = client.list_graphs()[0]
+        graph = server.graph(name)
+        nodes, rels = graph_counts(graph)
+        labels = [row[0] for row in graph.ro_query("CALL db.labels()").result_set]
+        types = [row[0] for row in graph.ro_query("CALL db.relationshipTypes()").result_set]
+    # the engine names a graph graphkit_<digest[:16]>: a digest that gives the dump's graph name
+    digest = (name.removeprefix("graphkit_") + hashlib.sha256(name.encode()).hexdigest())[:64]
+    generation = workdir / f"gen-{digest[:12]}"
+    snapshot = Snapshot(generation / "falkordb", digest)
+    snapshot.folder.mkdir(parents=True, exist_ok=True)
+    link = workdir / "dump-link.rdb"
+    link.unlink(missing_ok=True)
+    os.link(args.rdb, link)
+    snapshot.publish(link, {"graph": name, "nodes": nodes, "relationships": rels, "indexed": False,
+                            "engine": _engine_identity(), "labels": labels, "types": types})
+    report: dict = {"dump": args.rdb, "dump MB": round(Path(args.rdb).stat().st_size / 1e6, 1), "graph": name,
+                    "nodes": nodes, "relationships": rels, "query": args.query}
+    print(json.dumps(report), flush=True)
+    child = [PYTHON, "-c", DUMP_CHILD, args.query, digest, str(generation)]
+    engine_runs, raw_runs, restore = [], [], []
+    for _ in range(args.repeat):
+        seconds, out = run(child, {**env, keeper.KEEP_ENV: "0"}, workdir)
+        answer = json.loads(out)
+        assert answer["restores"] == 1 and answer["loads"] == 0, answer
+        engine_runs.append(seconds)
+        restore.append(answer["restore_s"])
+        seconds, out = run([PYTHON, "-c", RAW, args.query, str(snapshot.rdb)], env, workdir)
+        raw_runs.append(seconds)
+        assert int(out) == answer["rows"]
+    report["restore: one-query engine process (best)"] = round(min(engine_runs), 2)
+    report["restore: raw FalkorDB process from the dump (best)"] = round(min(raw_runs), 2)
+    report["restore: ratio"] = round(min(engine_runs) / min(raw_runs), 2)
+    report["restore alone (best)"] = round(min(restore), 2)
+    report["restore: all runs"] = {"engine": engine_runs, "raw": raw_runs}
+    print(json.dumps(report), flush=True)
+    kept_env = {**env, keeper.KEEP_ENV: "600"}
+    os.environ.update(kept_env)
+    seconds, out = run(child, kept_env, workdir)
+    report["kept: first process (starts the keeper, waits for its restore)"] = round(seconds, 2)
+    socket = keeper.kept_socket(digest)
+    assert socket is not None and json.loads(out)["kept"] == 1
+    engine_runs, raw_runs = [], []
+    try:
+        for _ in range(args.repeat):
+            seconds, out = run(child, kept_env, workdir)
+            answer = json.loads(out)
+            assert answer["kept"] == 1 and answer["restores"] == 0 and answer["loads"] == 0, answer
+            engine_runs.append(seconds)
+            seconds, out = run([PYTHON, "-c", RAW_CONNECTED, args.query, str(socket), name], env, workdir)
+            raw_runs.append(seconds)
+            assert int(out) == answer["rows"]
+    finally:
+        os.kill(int((keeper.kept_folder(digest) / keeper.PID).read_text()), signal.SIGTERM)
+    report["kept: one-query engine process (best)"] = round(min(engine_runs), 3)
+    report["kept: raw falkordb client process on the running server (best)"] = round(min(raw_runs), 3)
+    report["kept: ratio"] = round(min(engine_runs) / min(raw_runs), 2)
+    report["kept: all runs"] = {"engine": engine_runs, "raw": raw_runs}
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("kind", choices=sorted(QUERIES))
+    parser.add_argument("kind", choices=sorted(QUERIES) + ["dump"])
+    parser.add_argument("--rdb", help="dump: a FalkorDB dump holding one graph (saved without indexes)")
+    parser.add_argument("--query", default=QUERIES["synthetic"], help="dump: the query")
     parser.add_argument("data", nargs="*", help="merged: the data folders (default: import them here)")
     parser.add_argument("--entities", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -188,8 +290,13 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GRAPHKIT_STORE_DIR": str(cache), "GRAPHKIT_CYPHER_KEEP": "0",
            "GRAPHKIT_CACHE_DIR": str(workdir / "engine")}
     os.chdir(workdir)  # every process runs here: file names in messages, so the store, are the same
+    if args.kind == "dump":
+        report = dump_mode(args, workdir, env)
+        report["load average"] = os.getloadavg()
+        print(json.dumps(report, indent=2))
+        return
     query = QUERIES[args.kind]
-    report: dict = {"kind": args.kind, "query": query}
+    report = {"kind": args.kind, "query": query}
 
     if args.kind == "merged":
         data = args.data or merged_data(workdir)

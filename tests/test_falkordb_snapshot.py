@@ -298,3 +298,16 @@ def test_the_kept_server_stops_when_idle_and_when_the_data_changes(data, tmp_pat
     finally:
         _stop_keeper(folder)
         _stop_keeper(keeper.kept_folder(ensure_store([data]).digest))
+
+
+def test_a_warm_cli_call_warns_about_unknown_names_without_parsing_the_ontology(data, tmp_path):
+    env = {**ENV, "GRAPHKIT_CACHE_DIR": str(tmp_path / "engine-cache")}
+    argv = [PYTHON, "-X", "importtime", "-m", "graphkit", "cypher", "MATCH (n:Compny {id: 'apple'}) RETURN n.nme",
+            "-d", str(data), "--format", "csv"]
+    subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=True)  # builds the store
+    warm = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert warm.returncode == 0, warm.stderr
+    assert "warning: label :Compny is not in the graph (did you mean Company?)" in warm.stderr
+    assert "warning: property .nme is not in the graph (did you mean name?)" in warm.stderr
+    imported = {line.split("|")[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
+    assert "graphkit.cypher.falkordb" in imported and "rdflib" not in imported  # the store's JSON ontology
