@@ -316,9 +316,9 @@ def seed_against(revisions: list[str], loads: int) -> None:
             table.add_column(column, justify="left" if column == "page" else "right")
         base = statistics.median(ready[pages[0][0]])
         base_cpu = statistics.median(cpu[pages[0][0]])
-        for label, path, (wall, cpu) in pages:
+        for label, path, (wall, render_cpu) in pages:
             q1, median, q3 = statistics.quantiles(ready[label], n=4, method="inclusive")
-            table.add_row(label, f"{wall:.2f} ({cpu:.2f})", f"{path.stat().st_size / 1e6:.2f} MB", f"{median:,.0f}",
+            table.add_row(label, f"{wall:.2f} ({render_cpu:.2f})", f"{path.stat().st_size / 1e6:.2f} MB", f"{median:,.0f}",
                           f"{q1:,.0f}-{q3:,.0f}", f"{min(ready[label]):,.0f}-{max(ready[label]):,.0f}",
                           f"{median / base:.2f}x", f"{statistics.median(answers[label]):,.0f}",
                           f"{statistics.median(cpu[label]):,.0f}", f"{statistics.median(cpu[label]) / base_cpu:.2f}x")
