@@ -279,25 +279,43 @@ def test_a_big_graph_stays_on_a_kept_server_between_processes(data, tmp_path, mo
 
 
 def test_the_kept_server_stops_when_idle_and_when_the_data_changes(data, tmp_path, monkeypatch):
-    keeper = _keeper(monkeypatch, tmp_path, "1")
+    keeper = _keeper(monkeypatch, tmp_path, "600")
     store = ensure_store([data])
-    env = {"GRAPHKIT_CACHE_DIR": os.environ["GRAPHKIT_CACHE_DIR"], keeper.KEEP_ENV: "1"}
+    env = {"GRAPHKIT_CACHE_DIR": os.environ["GRAPHKIT_CACHE_DIR"], keeper.KEEP_ENV: "600"}
     folder = keeper.kept_folder(store.digest)
     try:
-        _child(data, **env)
-        assert keeper.wait_for_socket(store.digest, 60) is not None
-        _wait_gone(int((folder / "keeper.pid").read_text()))  # idle for 1 s: it stopped by itself
-        assert keeper.kept_socket(store.digest) is None
-        env[keeper.KEEP_ENV] = "600"
-        assert _child(data, **env)["kept"] == 1  # started again, from the snapshot
-        pid = int((folder / "keeper.pid").read_text())
-        store.close()
-        (data / "extra.yaml").write_text(ACME_PARTNER, encoding="utf-8")
-        assert _child(data, **env)["rows"] == [["acme"], ["alibaba"], ["openai"]]  # never the kept, stale graph
-        _wait_gone(pid)  # its generation was replaced and deleted: the old keeper stopped
+        _keeper_stops_when_idle_and_when_the_data_changes(keeper, data, store, env, folder)
     finally:
         _stop_keeper(folder)
         _stop_keeper(keeper.kept_folder(ensure_store([data]).digest))
+
+
+def _keeper_stops_when_idle_and_when_the_data_changes(keeper, data, store, env, folder) -> None:
+    assert _child(data, **env)["written"] == 1  # the snapshot (the keeper started then is stopped below)
+    assert keeper.wait_for_socket(store.digest, 60) is not None
+    _stop_keeper(folder)
+    assert keeper.kept_socket(store.digest) is None
+    # idle: a keeper started by hand with 3 s of idle time serves, then stops by itself
+    dump = _snapshot_dir(store) / "graph.rdb"
+    idle = subprocess.Popen([PYTHON, "-m", "graphkit.cypher.keeper", str(folder), str(dump), str(store.directory),
+                             "3"], env={**ENV, **env})
+    try:
+        deadline = time.monotonic() + 60
+        while keeper.kept_socket(store.digest) is None:
+            assert idle.poll() is None and time.monotonic() < deadline, "the keeper never served"
+            time.sleep(0.05)
+        assert idle.wait(timeout=60) == 0 and keeper.kept_socket(store.digest) is None
+    finally:
+        if idle.poll() is None:
+            idle.kill()
+            idle.wait()
+    # the data changes: the keeper of the old content stops once its generation is deleted
+    assert _child(data, **env)["kept"] == 1  # started again, from the snapshot
+    pid = int((folder / "keeper.pid").read_text())
+    store.close()
+    (data / "extra.yaml").write_text(ACME_PARTNER, encoding="utf-8")
+    assert _child(data, **env)["rows"] == [["acme"], ["alibaba"], ["openai"]]  # never the kept, stale graph
+    _wait_gone(pid)
 
 
 def test_a_warm_cli_call_warns_about_unknown_names_without_parsing_the_ontology(data, tmp_path):
