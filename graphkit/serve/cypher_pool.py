@@ -23,7 +23,7 @@ import threading
 import time
 from typing import Any
 
-from ..errors import GraphkitError, QueryTimeout, ResourceLimitError
+from ..errors import FalkorDBError, GraphkitError, QueryTimeout, ResourceLimitError
 
 log = logging.getLogger("graphkit.serve")
 
@@ -132,6 +132,10 @@ class CypherPool:
         """Processes waiting for a query."""
         return self._idle.qsize()
 
+    def _count_kill(self) -> None:
+        with self._lock:
+            self.kills += 1
+
     # -- queries
     def run(self, query: str, params: dict | None = None, *, timeout: float, max_rows: int | None = None):
         """A CypherResult; QueryTimeout at the deadline (the process is killed if FalkorDB has
@@ -162,12 +166,12 @@ class CypherPool:
         except GraphkitError as exc:
             timer.cancel()
             if killed.is_set():
-                self.kills += 1
+                self._count_kill()
                 self._replace(engine)
                 raise QueryTimeout(f"the query ran past the {timeout:g} s timeout and was stopped "
                                    f"(its FalkorDB process was killed after {time.monotonic() - start:.1f} s)"
                                    ) from None
-            if server is None or not server.alive():  # died for another reason
+            if isinstance(exc, FalkorDBError) or server is None or not server.alive():  # lost, or died
                 self._replace(engine)
             else:
                 self._idle.put((engine, backend))
@@ -180,7 +184,7 @@ class CypherPool:
             raise
         timer.cancel()
         if killed.is_set():  # answered just as it was killed: the answer is good, the process is not
-            self.kills += 1
+            self._count_kill()
             self._replace(engine)
         else:
             self._idle.put((engine, backend))
