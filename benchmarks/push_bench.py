@@ -18,6 +18,12 @@ Steps, each in a fresh process so that peak RSS is the step's own:
 
 Prints one JSON object: triples, seconds and triples/s of each, the push's peak RSS, and the
 ratios push/baseline. Log heavy runs in /work/heavy.log and run them under `nice -n 5`.
+
+    python benchmarks/push_bench.py --cypher 1     # the Cypher push (no Neo4j server here)
+
+--cypher SIZE: the synthetic graph pushed into FalkorDB (native protocol, the dialect shares the
+statements with Neo4j 5), side by side: the streamed push (graphkit.cypher.push_stream, batches
+of 1,000 rows) and the diff sync into an empty graph (graphkit.cypher.sync), counts checked.
 """
 from __future__ import annotations
 
@@ -113,12 +119,46 @@ def count(endpoint: str, graph: str) -> int:
     return count_triples(endpoint, graph, timeout=600)
 
 
+def cypher(size: float) -> dict:
+    """Streamed push against the diff sync, both into an empty FalkorDB graph."""
+    from graphkit.cypher.falkordb import FalkorDBBackend, FalkorDBServer
+    from graphkit.cypher.push_stream import stream_push
+    from graphkit.cypher.sync import sync_graph
+    from graphkit.synthetic import generate_for_triples
+
+    graph = generate_for_triples(int(MERGED_TRIPLES * size))
+    rows = len(graph.entities) + len(graph.sources) + len(graph.statements)
+    out: dict = {"size": size, "rows": rows}
+    with tempfile.TemporaryDirectory(prefix="graphkit-push-bench-") as tmp:
+        server = FalkorDBServer(Path(tmp)).start()
+        try:
+            start = time.perf_counter()
+            result = stream_push(FalkorDBBackend(server.graph("stream")), graph, batch_size=1000)
+            seconds = time.perf_counter() - start
+            assert (result.nodes, result.relationships) == (len(graph.entities) + len(graph.sources),
+                                                           len(graph.statements))
+            out["stream_push"] = {"seconds": round(seconds, 1), "rows_per_s": round(rows / seconds)}
+            start = time.perf_counter()
+            synced = sync_graph(FalkorDBBackend(server.graph("sync")), graph, batch_size=1000)
+            seconds = time.perf_counter() - start
+            assert (synced.nodes, synced.relationships) == (result.nodes, result.relationships)
+            out["diff_sync"] = {"seconds": round(seconds, 1), "rows_per_s": round(rows / seconds)}
+        finally:
+            server.stop()
+    out["stream_vs_sync"] = round(out["stream_push"]["seconds"] / out["diff_sync"]["seconds"], 2)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=float, default=10.0, help="times the merged graph (default 10)")
     parser.add_argument("--chunk-size", type=int, default=50_000)
+    parser.add_argument("--cypher", type=float, metavar="SIZE", help="the Cypher push at SIZE x the merged graph")
     parser.add_argument("--step", nargs="*", help=argparse.SUPPRESS)  # internal: one step in this process
     args = parser.parse_args()
+    if args.cypher:
+        print(json.dumps(cypher(args.cypher)))
+        return
     if args.step:
         name, *rest = args.step
         if name == "prepare":

@@ -277,6 +277,10 @@ def test_cypher_push_removes_what_left_the_data_and_keeps_the_rest(backend, seed
     # an ontology label graphkit owns, added by hand to one of its nodes: the push removes it
     backend.run("MATCH (n:GraphkitManaged {graphkit_graph: 'graphkit', graphkit_key: 'apple'}) SET n:Person",
                 write=True)
+    # graphkit's nodes whose entity left the data: first and last in key order
+    for key in ("0-gone", "zzz-gone"):
+        backend.run("CREATE (:GraphkitManaged:Company {graphkit_graph: 'graphkit', graphkit_key: $key, id: $key})",
+                    {"key": key}, write=True)
     relations = seed_copy / "relations" / "apple-intelligence.yaml"
     fact = ("  - fact: apple develops apple-foundation-models\n    status: confirmed\n"
             "    source: apple-2024-06-10-apple-intelligence\n")
@@ -284,8 +288,8 @@ def test_cypher_push_removes_what_left_the_data_and_keeps_the_rest(backend, seed
     relations.write_text(relations.read_text().replace(fact, ""))
     second = ensure_store([seed_copy], cache_dir=tmp_path / "cache").model()
     assert len(second.statements) == len(first.statements) - 1
-    result = stream_push(backend, second, batch_size=50)
-    assert (result.relationships_deleted, result.nodes_deleted, result.labels_removed) == (1, 0, 1)
+    result = stream_push(backend, second, batch_size=50, cleanup_page=7)  # the clean-up reads many pages
+    assert (result.relationships_deleted, result.nodes_deleted, result.labels_removed) == (1, 2, 1)
     assert (result.nodes, result.relationships) == (len(second.entities) + len(second.sources), len(second.statements))
     assert "Person" not in backend.run("MATCH (n {graphkit_key: 'apple'}) RETURN labels(n)").rows[0][0]
     assert not sync_graph(backend, second, dry_run=True).changed

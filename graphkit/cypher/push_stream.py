@@ -13,8 +13,8 @@ last acknowledged batch (from another store generation it starts over). Writing 
 changes nothing (MERGE on the node key and the statement id, then SET of all properties).
 
 Then a clean-up reads graphkit's nodes and relationships of the graph name page by page
-(ordered by key) and deletes those that are no longer in the model, and removes ontology
-labels a node no longer has. Last, the database's counts of graphkit's nodes and relationships
+(ordered by key, CLEANUP_PAGE keys a page) and deletes those that are no longer in the model,
+and removes ontology labels a node no longer has. Last, the database's counts of graphkit's nodes and relationships
 of the graph name must equal the model's. Nodes and relationships graphkit did not write are
 never touched (the marker properties of graphkit.cypher.sync).
 
@@ -52,6 +52,9 @@ NODE_PAGE = (f"MATCH (n:{_MANAGED}) WHERE n.{GRAPH_PROPERTY} = $graph AND n.{KEY
 RELATIONSHIP_PAGE = (f"MATCH (a:{_MANAGED})-[r]->() WHERE a.{GRAPH_PROPERTY} = $graph AND r.{GRAPH_PROPERTY} = $graph "
                      "AND r.statement_id > $after "
                      f"RETURN r.statement_id AS id, type(r) AS type, a.{KEY_PROPERTY} AS start ORDER BY id LIMIT $limit")
+#: Keys read per page by the clean-up: each page costs the engine a sort of what is left (no
+#: index-ordered scan), so pages are large; a page of keys is a few megabytes.
+CLEANUP_PAGE = 50_000
 COUNT_NODES = f"MATCH (n:{_MANAGED}) WHERE n.{GRAPH_PROPERTY} = $graph RETURN count(n)"
 COUNT_RELATIONSHIPS = (f"MATCH (a:{_MANAGED})-[r]->() WHERE a.{GRAPH_PROPERTY} = $graph "
                        f"AND r.{GRAPH_PROPERTY} = $graph RETURN count(r)")
@@ -119,14 +122,16 @@ def _count(backend, query: str, graph_name: str) -> int:
 def stream_push(backend, graph: KnowledgeGraph, *, graph_name: str = DEFAULT_GRAPH_NAME,
                 batch_size: int = DEFAULT_BATCH_SIZE, generation: str | None = None,
                 checkpoint_dir: str | Path | None = None, target: dict[str, Any] | None = None,
-                progress: Callable[[int, int], None] | None = None, restart: bool = False) -> StreamSyncResult:
+                progress: Callable[[int, int], None] | None = None, restart: bool = False,
+                cleanup_page: int = CLEANUP_PAGE) -> StreamSyncResult:
     """Write the model's property graph into the backend's database in batches, resumably,
     then delete what is no longer in the model and check the counts (see the module docstring).
 
     generation: what identifies the model's content (a checkpoint of another one is ignored);
     checkpoint_dir: where checkpoints are kept (None: no checkpoint); target: what identifies
     the database (the URI and database name, without credentials); progress(rows, total) after
-    each acknowledged batch (rows count earlier runs too); restart: ignore a checkpoint.
+    each acknowledged batch (rows count earlier runs too); restart: ignore a checkpoint;
+    cleanup_page: keys read per page by the clean-up.
     """
     if not isinstance(graph_name, str) or not graph_name.strip():
         raise ValueError("the graph name must be a non-empty string")
@@ -192,7 +197,7 @@ def stream_push(backend, graph: KnowledgeGraph, *, graph_name: str = DEFAULT_GRA
         if progress is not None:
             progress(rows_done, total_rows)
     result.batches = done
-    _clean_up(backend, graph, graph_name, batch_size, ontology, result)
+    _clean_up(backend, graph, graph_name, batch_size, cleanup_page, ontology, result)
     result.nodes = _count(backend, COUNT_NODES, graph_name)
     result.relationships = _count(backend, COUNT_RELATIONSHIPS, graph_name)
     if (result.nodes, result.relationships) != (n_nodes, len(graph.statements)):
@@ -204,7 +209,7 @@ def stream_push(backend, graph: KnowledgeGraph, *, graph_name: str = DEFAULT_GRA
     return result
 
 
-def _clean_up(backend, graph: KnowledgeGraph, graph_name: str, batch_size: int, ontology,
+def _clean_up(backend, graph: KnowledgeGraph, graph_name: str, batch_size: int, page: int, ontology,
               result: StreamSyncResult) -> None:
     """Delete graphkit's nodes and relationships of `graph_name` that the model no longer has,
     and ontology labels a node no longer has; the database is read page by page."""
@@ -216,14 +221,14 @@ def _clean_up(backend, graph: KnowledgeGraph, graph_name: str, batch_size: int, 
     stale_labels: dict[str, list[str]] = {}
     after = ""
     while True:
-        rows = backend.run(NODE_PAGE, {"graph": graph_name, "after": after, "limit": batch_size}).rows
+        rows = backend.run(NODE_PAGE, {"graph": graph_name, "after": after, "limit": page}).rows
         for key, labels in rows:
             if key not in wanted:
                 stale_nodes.append(key)
                 continue
             for label in sorted((set(labels) & owned) - set(wanted[key])):
                 stale_labels.setdefault(label, []).append(key)
-        if len(rows) < batch_size:
+        if len(rows) < page:
             break
         after = rows[-1][0]
     del wanted
@@ -232,13 +237,13 @@ def _clean_up(backend, graph: KnowledgeGraph, graph_name: str, batch_size: int, 
     deleted = set(stale_nodes)
     after = ""
     while True:
-        rows = backend.run(RELATIONSHIP_PAGE, {"graph": graph_name, "after": after, "limit": batch_size}).rows
+        rows = backend.run(RELATIONSHIP_PAGE, {"graph": graph_name, "after": after, "limit": page}).rows
         for sid, rel_type, start in rows:
             if sid not in statement_ids:
                 result.relationships_deleted += 1
                 if start not in deleted:  # DETACH DELETE of the node takes it
                     stale_rels.setdefault(rel_type, []).append({"id": sid, "start": start})
-        if len(rows) < batch_size:
+        if len(rows) < page:
             break
         after = rows[-1][0]
     for rel_type, rel_rows in sorted(stale_rels.items()):
