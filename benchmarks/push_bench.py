@@ -168,14 +168,17 @@ def main() -> None:
             print(json.dumps(push(Path(rest[0]), rest[1], rest[2], int(rest[3]), stop)))
         return
 
+    import re
+
     from plugins import virtuoso
 
     # the test fixture's server, with buffers for a few million triples and no query-cost refusal
-    virtuoso._VIRTUOSO_INI = (virtuoso._VIRTUOSO_INI
-                              .replace("NumberOfBuffers = 10000", "NumberOfBuffers = 170000")
-                              .replace("MaxDirtyBuffers = 6000", "MaxDirtyBuffers = 130000")
-                              .replace("MaxQueryCostEstimationTime = 60", "MaxQueryCostEstimationTime = 0")
-                              .replace("MaxQueryExecutionTime = 60", "MaxQueryExecutionTime = 600"))
+    settings = {"NumberOfBuffers": 170000, "MaxDirtyBuffers": 130000, "MaxQueryCostEstimationTime": 0,
+                "MaxQueryExecutionTime": 600}
+    for name, value in settings.items():
+        virtuoso._VIRTUOSO_INI, found = re.subn(rf"^{name} = \d+$", f"{name} = {value}", virtuoso._VIRTUOSO_INI,
+                                                flags=re.M)
+        assert found == 1, f"{name} is not in the test server's configuration any more"
     out: dict = {"size": args.size, "chunk_size": args.chunk_size}
     with tempfile.TemporaryDirectory(prefix="graphkit-push-bench-", dir=os.environ.get("SCALE_TMP")) as tmp:
         folder = Path(tmp)
