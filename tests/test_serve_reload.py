@@ -80,3 +80,38 @@ def test_reload_on_change_keeps_old_data_on_error_and_shuts_down_gracefully(tmp_
         assert not {pid for pid in workers if Path(f"/proc/{pid}").exists()}
     finally:
         server.stop()
+
+
+def test_reload_switches_cypher_with_sparql_and_stops_the_old_processes(tmp_path):
+    """Cypher answers from the new data from the moment SPARQL does; the old FalkorDB
+    processes are stopped."""
+    import requests
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "seed_data", data)
+    server = start_graphkit_server(tmp_path / "serve", [data], "--reload", "--reload-interval", "0.5",
+                                   "--workers", "1", "--cypher-workers", "2")
+    base = server.extra["base"]
+    session = requests.Session()
+    session.trust_env = False
+
+    def cypher_name() -> str:
+        answer = session.post(base + "/cypher", json={"query": "MATCH (n {id: 'apple'}) RETURN n.name"})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["rows"][0][0]
+
+    try:
+        assert cypher_name() == "Apple"
+        before = children(server.process.pid)
+        assert len(before) == 3  # one SPARQL worker, two FalkorDB processes
+        organizations = data / "entities" / "organizations.yaml"
+        text = organizations.read_text(encoding="utf-8")
+        organizations.write_text(text.replace("    name: Apple\n", "    name: Apple Computer\n", 1), encoding="utf-8")
+        wait_for(lambda: session.get(base + "/health").json()["reloads"] == 1)
+        assert cypher_name() == "Apple Computer"
+        health = session.get(base + "/health").json()
+        assert health["cypher"] == "ready" and health["cypher_ready_processes"] == 2
+        after = children(server.process.pid)
+        assert len(after) == 3 and not after & before  # new processes, the old ones gone
+    finally:
+        server.stop()

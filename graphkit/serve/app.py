@@ -23,6 +23,7 @@ import contextlib
 import json
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,7 @@ class GraphService:
         self._cypher_ready = False
         self._cypher_error: str | None = None
         self._cypher: Any = None  # CypherPool of the current graph
+        self._swap = threading.Lock()  # graph, workers and Cypher processes change together
 
     @property
     def loaded(self) -> bool:
@@ -129,11 +131,19 @@ class GraphService:
         except BaseException:
             graph.close()
             raise
-        old_graph, old_pool = self._graph, self._pool
-        self._graph, self._pool = graph, pool
-        self._cypher_ready = False  # the Cypher pool of the old graph stays until the new one is loaded
+        reloading = self._graph is not None and self.config.cypher
+        # a reload starts the new Cypher processes before the switch: SPARQL and Cypher answer
+        # from the new data from the same moment (the first load starts them in the background)
+        cypher = self._start_cypher(graph) if reloading else None
+        with self._swap:
+            old_graph, old_pool, old_cypher = self._graph, self._pool, self._cypher
+            self._graph, self._pool = graph, pool
+            if reloading:
+                self._cypher, self._cypher_ready = cypher, cypher is not None
         log.info("serving %s entities, %s statements, %s triples (loaded in %.1f s)",
                  len(graph.kg.entities), len(graph.kg.statements), graph.triples, graph.load_seconds)
+        if reloading and old_cypher is not None:
+            old_cypher.close()
         if old_pool is not None:
             old_pool.close()
         if old_graph is not None:
@@ -147,12 +157,10 @@ class GraphService:
         if self._graph is not None:
             self._graph.close()
 
-    def warm_cypher(self) -> None:
-        """Start the Cypher processes, each loading the property graph (slow on big graphs: done
-        once per process, in the background)."""
+    def _start_cypher(self, graph: ServedGraph) -> Any:
+        """A CypherPool holding `graph` (its processes started and loaded), or None with the
+        reason in _cypher_error."""
         from .cypher_pool import CypherPool
-
-        graph = self.graph
 
         def load(engine):  # from the compiled store's FalkorDB snapshot when there is one
             return engine.graph_for(graph._compiled if graph._compiled is not None else graph.kg,
@@ -165,14 +173,23 @@ class GraphService:
             pool.close()
             self._cypher_error = " ".join(str(exc).split())
             log.warning("the embedded Cypher engine is not available: %s", self._cypher_error)
+            return None
+        self._cypher_error = None
+        return pool
+
+    def warm_cypher(self) -> None:
+        """The first load's Cypher processes (slow on big graphs without a snapshot: in the
+        background, the server answers SPARQL meanwhile)."""
+        graph = self.graph
+        pool = self._start_cypher(graph)
+        if pool is None:
             return
-        if graph is not self._graph:  # reloaded meanwhile: this pool is already stale
+        with self._swap:
+            current = graph is self._graph
+            if current:
+                self._cypher, self._cypher_ready = pool, True
+        if not current:  # reloaded meanwhile: the reload started its own
             pool.close()
-            return
-        old, self._cypher = self._cypher, pool
-        self._cypher_ready, self._cypher_error = True, None
-        if old is not None:
-            old.close()
 
     # -- SPARQL
     def run_sparql(self, query: str, *, select_format: str, graph_format: str, default_graph=(), named_graphs=()):
@@ -578,8 +595,6 @@ async def _watch(service: GraphService) -> None:
             continue
         service.reloads += 1
         service.last_reload_error = None
-        if service.config.cypher:
-            asyncio.get_running_loop().run_in_executor(None, service.warm_cypher)
 
 
 def create_app(config: ServeConfig, service: GraphService | None = None) -> Starlette:
