@@ -273,6 +273,23 @@ def test_a_big_graph_stays_on_a_kept_server_between_processes(data, tmp_path, mo
         assert second["rows"] == first["rows"] == [["alibaba"], ["openai"]]
         assert (second["kept"], second["loads"], second["restores"]) == (1, 0, 0)  # no start, no load
         assert second["model_read"] is False
+        # the kept server is shared: a row cap is checked on the answer, not set server-wide
+        from graphkit.cypher.falkordb import EmbeddedEngine
+        from graphkit.errors import TooManyRows
+
+        engine = EmbeddedEngine(tmp_path / "servers", one_shot=True)
+        backend = engine.graph_for(store)
+        assert engine.kept_uses == 1 and engine.server is None  # asked the kept server, started none
+
+        def config_calls() -> int:
+            stats = backend.graph.execute_command("INFO", "commandstats")
+            return int(stats.get("cmdstat_graph.CONFIG", stats.get("cmdstat_graph.config", {})).get("calls", 0))
+
+        before = config_calls()
+        with pytest.raises(TooManyRows):
+            engine.run(store, "MATCH (n:Company) RETURN n.id", max_rows=2)
+        assert len(engine.run(store, "MATCH (n:Company) RETURN n.id", max_rows=1000).rows) > 2
+        assert config_calls() == before  # nothing set server-wide (other processes share it)
     finally:
         _stop_keeper(folder)
     assert not (folder / "socket").exists()

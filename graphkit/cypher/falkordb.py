@@ -104,12 +104,15 @@ class FalkorDBBackend(CypherBackend):
 
     dialect = FALKORDB
 
-    def __init__(self, graph, name: str = "falkordb", *, missing_is_empty: bool = True):
+    def __init__(self, graph, name: str = "falkordb", *, missing_is_empty: bool = True, shared: bool = False):
         self.graph = graph
         self.name = name
         # A graph that does not exist yet reads as empty (as a new Neo4j database does); the
         # embedded engine turns this off, where a missing graph means an evicted copy.
         self.missing_is_empty = missing_is_empty
+        # a server other processes query at the same time (graphkit.cypher.keeper): its
+        # server-wide settings are left alone, the row cap is checked here on the answer
+        self.shared = shared
 
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None,
             write: bool = False, max_rows: int | None = None) -> CypherResult:
@@ -118,11 +121,14 @@ class FalkorDBBackend(CypherBackend):
         params = check_params(params)
         if max_rows is None:
             return self._run(query, params, timeout, write)
-        self._set_config("RESULTSET_SIZE", max_rows + 1)
-        try:
+        if self.shared:
             result = self._run(query, params, timeout, write, convert=False)
-        finally:
-            self._set_config("RESULTSET_SIZE", -1)
+        else:
+            self._set_config("RESULTSET_SIZE", max_rows + 1)
+            try:
+                result = self._run(query, params, timeout, write, convert=False)
+            finally:
+                self._set_config("RESULTSET_SIZE", -1)
         if len(result.rows) > max_rows:
             raise TooManyRows(f"the answer has more than {max_rows:,} rows (the cap); add a LIMIT or narrow the query")
         result.rows = self._convert_rows(result.rows)
@@ -458,7 +464,8 @@ class EmbeddedEngine:
                 return None
         except Exception:  # noqa: BLE001 - stopping, or not ours: this process starts its own
             return None
-        backend = FalkorDBBackend(client.select_graph(name), "falkordb (embedded, kept)", missing_is_empty=False)
+        backend = FalkorDBBackend(client.select_graph(name), "falkordb (embedded, kept)", missing_is_empty=False,
+                                  shared=True)
         self.kept[snapshot.digest] = backend
         self.kept_uses += 1
         return backend
