@@ -33,6 +33,23 @@ def worker(store_path):
     worker.close()
 
 
+def hostile_in_background(pool, timeout: float):
+    """HOSTILE on the pool in a started thread; outcome["hostile"] is the QueryTimeout it ends with."""
+    from graphkit.worker import QueryTimeout
+
+    outcome: dict = {}
+
+    def hostile():
+        try:
+            pool.sparql(HOSTILE, timeout=timeout)
+        except QueryTimeout as exc:
+            outcome["hostile"] = exc
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    return thread, outcome
+
+
 def test_answers_select_in_each_format(worker):
     import json
 
@@ -166,16 +183,7 @@ def test_pool_keeps_serving_while_a_hostile_query_runs(store_path):
 
     with WorkerPool(StoreOpener(store_path), size=2, memory_mb=300) as pool:
         pool.wait_ready()
-        outcome = {}
-
-        def hostile():
-            try:
-                pool.sparql(HOSTILE, timeout=1.0)
-            except QueryTimeout as exc:
-                outcome["hostile"] = exc
-
-        thread = threading.Thread(target=hostile)
-        thread.start()
+        thread, outcome = hostile_in_background(pool, timeout=1.0)
         answered = 0
         while thread.is_alive():
             assert pool.sparql("ASK { ?s ?p ?o }", timeout=5).boolean is True
@@ -192,13 +200,13 @@ def test_pool_busy_when_every_worker_is_taken(store_path):
 
     with WorkerPool(StoreOpener(store_path), size=1, queue_timeout=0.3) as pool:
         pool.wait_ready()
-        thread = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.sparql, HOSTILE, timeout=1.0))
-        thread.start()
+        thread, outcome = hostile_in_background(pool, timeout=1.0)  # (pytest.raises in a thread fails nothing)
         while pool._idle.qsize():  # until the hostile query holds the only worker
             time.sleep(0.01)
         with pytest.raises(WorkersBusy, match="busy"):
             pool.sparql("ASK { ?s ?p ?o }")
         thread.join()
+        assert isinstance(outcome.get("hostile"), QueryTimeout)
 
 
 @pytest.mark.slow  # a process that owns a worker, killed with -9
@@ -305,16 +313,7 @@ def test_fast_lane_serves_while_the_only_worker_runs_a_hostile_query(store_path)
     with WorkerPool(StoreOpener(store_path), size=1, fast_lane_cpu=0.1) as pool:
         cheap = "SELECT ?name WHERE { <https://w3id.org/graphkit/entity/apple> <https://schema.org/name> ?name }"
         expected = pool.sparql(cheap).body
-        outcome = {}
-
-        def hostile():
-            try:
-                pool.sparql(HOSTILE, timeout=1.0)
-            except QueryTimeout as exc:
-                outcome["hostile"] = exc
-
-        thread = threading.Thread(target=hostile)
-        thread.start()
+        thread, outcome = hostile_in_background(pool, timeout=1.0)
         while pool._idle.qsize():  # until the hostile query holds the only worker
             time.sleep(0.01)
         answered = 0
