@@ -100,6 +100,8 @@ class CypherPool:
             self._engines.append(engine)
         try:
             backend = self._load(engine)
+            if engine.server is None or getattr(backend, "shared", False):  # e.g. a kept server of one_shot
+                raise GraphkitError("a Cypher process of the pool must be its own (it may be killed)")
         except BaseException:
             with self._lock:
                 self._engines.remove(engine)
