@@ -169,7 +169,11 @@ def jsonld_context() -> dict:
 def serialize(graph: KnowledgeGraph, fmt: str = "turtle", base_iri: str = DEFAULT_BASE_IRI,
               ontology: Ontology | None = None) -> bytes:
     """The graph in one export format, as bytes (deterministic for the same input)."""
-    triples = list(rdf_triples(graph, base_iri, ontology))
+    return serialize_triples(list(rdf_triples(graph, base_iri, ontology)), fmt, base_iri)
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str = "turtle", base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """serialize() of the graph's triples (as graphkit.rdf.rdf_triples lists them, in canonical order)."""
     if fmt == "turtle":
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=data_prefixes(base_iri)) or b""
         # The serializer's prefix order is not specified: sort the @prefix block ourselves.
@@ -195,7 +199,18 @@ def _turtle_header() -> bytes:
 
 
 def _jsonld(triples: list[ox.Triple]) -> bytes:
-    """Compact JSON-LD with the shipped context inlined, one node object per subject, sorted."""
+    """Compact JSON-LD with the shipped context inlined, one node object per subject, sorted
+    (graphkit.jsonld; through rdflib for the graphs it does not handle)."""
+    from .jsonld import NeedsRdflib, jsonld_bytes
+
+    try:
+        return jsonld_bytes(triples, jsonld_context()["@context"])
+    except NeedsRdflib:
+        return jsonld_via_rdflib(triples)
+
+
+def jsonld_via_rdflib(triples: list[ox.Triple]) -> bytes:
+    """The JSON-LD export through rdflib's serializer (the reference for graphkit.jsonld)."""
     from rdflib import Graph
 
     from ._compat import from_ox

@@ -28,13 +28,18 @@ def default_engine() -> str:
     return "pyrudof"
 
 
-def shacl_problems(graph: KnowledgeGraph, rdf_graph, *, engine: str | None = None) -> list[Problem]:
-    """Run the SHACL shapes on `rdf_graph`; each violation located at the YAML it came from.
-    engine: "pyrudof" or "pyshacl" (default: pyrudof when installed)."""
+def shacl_problems(graph: KnowledgeGraph, rdf_graph, *, engine: str | None = None,
+                   focus: set[str] | None = None) -> list[Problem]:
+    """Run the SHACL shapes on `rdf_graph` (an rdflib Graph, or the data as N-Triples text);
+    each violation located at the YAML it came from. engine: "pyrudof" or "pyshacl" (default:
+    pyrudof when installed). focus: keep only the violations of these node IRIs (an
+    incremental check validates a part of the graph, see graphkit.store.shacl)."""
     engine = engine or default_engine()
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r} (known: {', '.join(ENGINES)})")
     violations = _pyrudof_violations(rdf_graph) if engine == "pyrudof" else _pyshacl_violations(rdf_graph)
+    if focus is not None:
+        violations = [v for v in violations if v[0] in focus]
     if not violations:
         return []
     from rdflib import Graph, URIRef
@@ -84,8 +89,11 @@ def _pyshacl_violations(rdf_graph) -> list[Violation]:
     from rdflib.namespace import SH
 
     data = Graph(bind_namespaces="none")
-    for triple in rdf_graph:  # pyshacl is much faster on rdflib's memory store than through a plug-in
-        data.add(triple)
+    if isinstance(rdf_graph, str):
+        data.parse(data=rdf_graph, format="nt")
+    else:
+        for triple in rdf_graph:  # pyshacl is much faster on rdflib's memory store than through a plug-in
+            data.add(triple)
     shapes = Graph(bind_namespaces="none").parse(ontology_dir() / "shapes.ttl")
     ontology = Graph(bind_namespaces="none").parse(ontology_dir() / "graphkit.ttl")
     conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
@@ -110,7 +118,12 @@ def _pyshacl_violations(rdf_graph) -> list[Violation]:
 def _pyrudof_violations(rdf_graph) -> list[Violation]:
     import pyrudof
 
-    data = rdf_graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    if isinstance(rdf_graph, str):
+        data = rdf_graph
+    else:
+        data = rdf_graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    if not data.strip():
+        return []  # no triples, no focus node (pyrudof refuses an empty input)
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     rudof.read_data(data, format=pyrudof.RDFFormat.NTriples)
     rudof.read_data(str(ontology_dir() / "graphkit.ttl"), merge=True)

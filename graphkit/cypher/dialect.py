@@ -5,7 +5,9 @@ is the same text on both engines; only what is in this module differs.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from math import isfinite as _isfinite
 
 from ..ontology import CYPHER_NAME
 
@@ -112,26 +114,35 @@ def falkordb_bolt_node_id(element_id: str) -> int | None:
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+#: characters a string literal escapes: quote, backslash, control characters, line separators
+_NEEDS_ESCAPE = re.compile(r"[\\'\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
+
+
 def _string_literal(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029\x7f":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "'" + "".join(out) + "'"
+    return "'" + _NEEDS_ESCAPE.sub(_escape, text) + "'"
+
+
+_MAP_KEYS: dict[str, str] = {}
 
 
 def _map_key(key: str) -> str:
-    return key if CYPHER_NAME.match(key) else "`" + key.replace("`", "``") + "`"
+    written = _MAP_KEYS.get(key)
+    if written is None:
+        written = key if CYPHER_NAME.match(key) else "`" + key.replace("`", "``") + "`"
+        if len(_MAP_KEYS) < 10_000:  # property names: few
+            _MAP_KEYS[key] = written
+    return written
 
 
 def cypher_literal(value) -> str:
     """A Cypher literal for a property value (str, int, float, bool, None, list, map)."""
-    import math
-
+    if isinstance(value, str):
+        return _string_literal(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -139,12 +150,10 @@ def cypher_literal(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
+        if not _isfinite(value):
             raise ValueError(f"{value} cannot be written as a Cypher literal")
         text = repr(value)
         return text.replace("e+", "e")
-    if isinstance(value, str):
-        return _string_literal(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
     if isinstance(value, dict):

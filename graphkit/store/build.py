@@ -155,7 +155,18 @@ def compile_store(location: StoreLocation, ontology_hash: str, step: Step) -> No
     start = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=f"tmp-{os.getpid()}-", dir=location.key_dir))
     try:
-        triples = load_oxigraph(graph, tmp / OXIGRAPH, location.base_iri, ontology)
+        from .validate import DELTA, SUBJECTS, SubjectDigests, read_digests, shacl_delta
+
+        subjects = SubjectDigests()
+        triples = load_oxigraph(graph, tmp / OXIGRAPH, location.base_iri, ontology, watch=subjects.watch)
+        subjects.write(tmp / SUBJECTS)
+        if previous and previous.get("shacl") and previous.get("ontology") == ontology_hash and _intact(location):
+            # what changed since a generation that passed SHACL: the next SHACL run checks only that
+            old = read_digests(location.key_dir / previous.get("generation", "") / SUBJECTS)
+            delta = shacl_delta(old, subjects.digests) if old is not None else None
+            if delta is not None:
+                write_json_atomic(tmp / DELTA, delta, fsync=False)
+        del subjects
         timings["rdf"] = time.perf_counter() - start
 
         step("store")
@@ -211,6 +222,15 @@ def publish(key_dir: Path, generation: str) -> None:
             remove_generation(child)
 
 
+def _intact(location: StoreLocation) -> bool:
+    """True if the published generation passes its integrity check (its files can be trusted)."""
+    try:
+        location.current()
+    except StaleStore:
+        return False
+    return True
+
+
 def _remove_leftovers(key_dir: Path) -> None:
     """Temporary folders of builds that were killed (we hold the lock: nobody else is building)."""
     for child in key_dir.iterdir():
@@ -236,14 +256,16 @@ def model_digest(entries: list[dict], ontology_hash: str, base_iri: str) -> str:
     return digest.hexdigest()
 
 
-def load_oxigraph(graph, path: Path, base_iri: str, ontology=None) -> int:
+def load_oxigraph(graph, path: Path, base_iri: str, ontology=None, watch=None) -> int:
     """Bulk-load the graph's triples into a new on-disk Oxigraph store, streaming the N-Triples
-    text in chunks (memory does not grow with it). Returns the number of triples."""
+    text in chunks (memory does not grow with it). Returns the number of triples.
+    watch: a function the line stream goes through (graphkit.store.validate.SubjectDigests)."""
     import pyoxigraph as ox
 
     from ..rdf import LineStream, ntriples_lines
 
-    stream = LineStream(ntriples_lines(graph, base_iri, ontology))
+    lines = ntriples_lines(graph, base_iri, ontology)
+    stream = LineStream(watch(lines) if watch is not None else lines)
     store = ox.Store(str(path))
     store.bulk_load(io.BufferedReader(stream, 8 << 20), ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
@@ -253,13 +275,8 @@ def load_oxigraph(graph, path: Path, base_iri: str, ontology=None) -> int:
 
 
 def run_shacl(store: CompiledStore) -> None:
-    """Run the SHACL shapes on the store's triples; record success in the manifest."""
-    from ..errors import ValidationError
-    from ..shacl import shacl_problems
+    """Run the SHACL shapes on the store's triples (only what changed since the last generation
+    that passed, when that is small: graphkit.store.validate); record success in the manifest."""
+    from .validate import run_shacl as validate
 
-    problems = shacl_problems(store.model(), store.rdf_graph())
-    if problems:
-        raise ValidationError(problems)
-    store.manifest["shacl"] = True
-    write_json_atomic(store.directory / MANIFEST, store.manifest)
-
+    validate(store)

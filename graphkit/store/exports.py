@@ -14,6 +14,9 @@ from pathlib import Path
 from .core import CompiledStore, Step, write_json_atomic
 
 RECORD = "exports.json"
+#: up to this many triples, the RDF exports share one list of parsed triples (parsing is most of
+#: their time); above it each is streamed on its own so memory stays bounded
+SHARED_TRIPLES = 2_000_000
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -31,16 +34,23 @@ Extras = Sequence[Callable[..., list[Path]]] | Callable[[], Sequence[Callable[..
 def store_outputs(store: CompiledStore, formats: tuple[str, ...], extras: Extras) -> list[tuple[str, str, Callable]]:
     """(name, input key, write(out_dir) -> paths) for each export of a build: the data exports
     depend on the model's digest, the vocabulary files on the ontology only."""
-    from ..exports import FILE_NAMES, atomic_write, serialize, write_ntriples, write_turtle
+    from ..exports import FILE_NAMES, atomic_write, serialize, serialize_triples, write_ntriples, write_turtle
     from ..ontology import ontology_dir
 
     base_iri = store.base_iri
     streamed = {"turtle": write_turtle, "ntriples": write_ntriples}
+    shared: list = []  # the triples, parsed once for all the RDF exports of this build
 
     def data_writer(fmt: str):
         def write(out_dir: Path) -> list[Path]:
             graph, ontology = store.model(), store.ontology()  # loaded only when something is written
-            if fmt in streamed:
+            if store.triple_count <= SHARED_TRIPLES:
+                if not shared:
+                    from ..rdf import rdf_triples
+
+                    shared.append(rdf_triples(graph, base_iri, ontology))
+                return [atomic_write(out_dir / FILE_NAMES[fmt], serialize_triples(shared[0], fmt, base_iri))]
+            if fmt in streamed:  # bounded memory at any size
                 return [atomic_write(out_dir / FILE_NAMES[fmt], lambda h: streamed[fmt](graph, h, base_iri, ontology))]
             return [atomic_write(out_dir / FILE_NAMES[fmt], serialize(graph, fmt, base_iri, ontology))]
         return write
