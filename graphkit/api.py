@@ -123,10 +123,17 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
     path_list = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if is_storable(path_list):
         from .store.exports import write_store_exports
+        from .store.validate import Validation
 
         start = time.perf_counter()
-        store = ensure_store(path_list, base_iri=base_iri, cache_dir=cache_dir, shacl=shacl, on_step=step)
+        store = ensure_store(path_list, base_iri=base_iri, cache_dir=cache_dir, on_step=step)
         timings["store"] = time.perf_counter() - start
+        # SHACL runs in a thread beside the exports (pyrudof releases the GIL while it validates);
+        # its violations stop the build before anything is published
+        validation = None
+        if shacl and not store.manifest.get("shacl"):
+            step("shacl")
+            validation = Validation(store)
         written: list[Path] = []
         unchanged: list[Path] = []
         if out_dir is not None:
@@ -134,6 +141,10 @@ def build(paths: PathLike | Iterable[PathLike] = DEFAULT_DATA_DIR, out_dir: Path
                 written, unchanged = write_store_exports(store, out_dir, formats or EXPORT_FORMATS,
                                                          extras=build_writers if extras else [], timings=timings,
                                                          on_step=step, stage=stage)
+                if validation is not None:
+                    validation.wait(timings)  # raises ValidationError: the staged exports are dropped
+        if validation is not None:
+            validation.wait(timings)
         return BuildResult(None, None, written, timings, unchanged, store)
 
     def timed(name: str, func: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:

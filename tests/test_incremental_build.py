@@ -223,3 +223,23 @@ def test_jsonld_writer_matches_rdflib_on_unusual_terms():
 def test_graphml_writer_matches_networkx(seed_graph, odd_graph):
     assert to_graphml(seed_graph) == to_graphml_networkx(seed_graph)
     assert to_graphml(odd_graph) == to_graphml_networkx(odd_graph)
+
+
+def test_shacl_in_the_background_hands_its_violations_to_the_build(tmp_path):
+    from graphkit.errors import ValidationError
+    from graphkit.store import ensure_store
+    from graphkit.store.validate import Validation
+
+    store = ensure_store([SEED], cache_dir=tmp_path / "cache")
+    apple = ox.NamedNode(E + "apple")
+    tampered = _tampered(store, tmp_path, lambda s: s.remove(
+        ox.Quad(apple, RDF_TYPE, ox.NamedNode(GK + "Company"), ox.DefaultGraph())))
+    tampered.manifest["shacl"] = False
+    (tampered.directory / "shacl-delta.json").write_text(f'{{"changed": ["<{E}apple>"], "retyped": ["<{E}apple>"]}}')
+    timings: dict = {}
+    with pytest.raises(ValidationError) as error:
+        Validation(tampered).wait(timings)
+    assert "SHACL: apple" in str(error.value) and timings["shacl"] > 0
+    assert not tampered.manifest["shacl"]
+    Validation(store).wait()  # the untouched store passes and says so
+    assert store.manifest["shacl"] and store.manifest["shacl_mode"] == "full"

@@ -152,10 +152,47 @@ def delta_data(store, delta: dict) -> tuple[str, set[str]]:
     return text, {node.value for node in focus if isinstance(node, ox.NamedNode)}
 
 
-def run_shacl(store) -> str:
+class Validation:
+    """run_shacl(store) in a thread, started at once: the build writes its exports meanwhile
+    (pyrudof releases the GIL while it reads and validates). The model is loaded first, in the
+    caller's thread, so the two do not both load it."""
+
+    def __init__(self, store):
+        import threading
+
+        store.model()
+        self.store = store
+        self._error: BaseException | None = None
+        self._seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="graphkit-shacl", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import time
+
+        start = time.perf_counter()
+        try:
+            from .core import _Lock
+
+            run_shacl(self.store, lock=lambda: _Lock(self.store.key_dir / "lock"))
+        except BaseException as exc:  # handed to the caller's thread by wait()
+            self._error = exc
+        self._seconds = time.perf_counter() - start
+
+    def wait(self, timings: dict | None = None) -> None:
+        """Wait for the result; raise what the validation raised (ValidationError)."""
+        self._thread.join()
+        if timings is not None:
+            timings["shacl"] = self._seconds
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+def run_shacl(store, lock=None) -> str:
     """Validate the store's graph (a part of it when the generation has a delta); raise
-    ValidationError on violations, else record success in the manifest. Returns "delta" or
-    "full" (what was validated)."""
+    ValidationError on violations, else record success in the manifest (under `lock()` when
+    given). Returns "delta" or "full" (what was validated)."""
     from ..errors import ValidationError
     from ..rdf import ntriples_lines
     from ..shacl import shacl_problems
@@ -180,5 +217,9 @@ def run_shacl(store) -> str:
         raise ValidationError(problems)
     store.manifest["shacl"] = True
     store.manifest["shacl_mode"] = mode
-    write_json_atomic(store.directory / MANIFEST, store.manifest)
+    if lock is None:
+        write_json_atomic(store.directory / MANIFEST, store.manifest)
+    else:
+        with lock():
+            write_json_atomic(store.directory / MANIFEST, store.manifest)
     return mode
