@@ -57,7 +57,7 @@ def _relations_file(folder: Path) -> Path:
     return folder / "relations" / "apple-china.yaml"
 
 
-def test_one_file_edit_rewrites_the_data_exports_only_with_a_full_builds_bytes(data, tmp_path):
+def test_one_file_edit_rewrites_the_data_exports_only_with_a_full_builds_bytes(data, tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = api.build([data], out, shacl=True)
     assert first.store.manifest["shacl_mode"] == "full"
@@ -71,7 +71,9 @@ def test_one_file_edit_rewrites_the_data_exports_only_with_a_full_builds_bytes(d
     assert second.store.manifest["parsed"] == [str(_relations_file(data).relative_to(Path.cwd()))
                                               if _relations_file(data).is_relative_to(Path.cwd())
                                               else str(_relations_file(data))]
-    # a full build of the same data, from an empty cache, writes the same bytes
+    # a full build of the same data, from an empty cache and in one process (the page and the
+    # property-graph exports are otherwise written by a forked child), writes the same bytes
+    monkeypatch.setenv("GRAPHKIT_BUILD_JOBS", "1")
     fresh = tmp_path / "fresh"
     full = api.build([data], fresh, shacl=True, cache_dir=tmp_path / "other-cache")
     assert full.store.manifest["shacl_mode"] == "full"
@@ -243,3 +245,17 @@ def test_shacl_in_the_background_hands_its_violations_to_the_build(tmp_path):
     assert not tampered.manifest["shacl"]
     Validation(store).wait()  # the untouched store passes and says so
     assert store.manifest["shacl"] and store.manifest["shacl_mode"] == "full"
+
+
+def test_starting_the_cli_does_not_import_the_cypher_package():
+    import subprocess
+    import sys
+
+    from graphkit.cli.cypher import OUTPUT_FORMATS
+    from graphkit.cypher.output import OUTPUT_FORMATS as LIBRARY_FORMATS
+
+    assert OUTPUT_FORMATS == LIBRARY_FORMATS
+    code = "import sys, graphkit.cli; print(sorted(m for m in sys.modules if m.startswith('graphkit.cypher')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)}).stdout.strip()
+    assert loaded == "[]"

@@ -5,8 +5,11 @@ import sys
 
 import click
 
-from ..cypher.output import OUTPUT_FORMATS
 from .common import as_of_options, data_option, data_paths, graph_as_of
+
+#: graphkit.cypher.output.OUTPUT_FORMATS, written here so that starting the CLI does not import
+#: the Cypher package (tests/test_incremental_build.py keeps the two equal)
+OUTPUT_FORMATS = ("table", "csv", "json")
 
 
 def _server_options(func):

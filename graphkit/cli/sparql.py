@@ -198,6 +198,7 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
             raise click.UsageError("--graph applies to --endpoint")
         source = _embedded_graph(data, turtle, base_iri)
         directory = None
+        runner = None
         if as_of:  # the query runs on the graph as it was: a store of the as-of view
             if turtle:
                 raise click.UsageError("--as-of needs the graphkit data (-d), not --turtle")
@@ -205,13 +206,18 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
         elif hasattr(source, "rdf_store"):  # the compiled store: query its on-disk Oxigraph store
             from ..store.core import OXIGRAPH
             from ..store.handle import resolve_entity_params
+            from ..worker import StoreOpener
 
             directory = str(source.directory / OXIGRAPH)
+            # the worker is forked before this process opens the store (no engine threads to
+            # inherit yet): it starts without a new interpreter and opens the store itself
+            runner = _WorkerRunner(StoreOpener(directory), "fork", timeout, max_rows, max_memory)
             text = query_obj.text if hasattr(query_obj, "text") else query_obj
             bound = resolve_entity_params(text, bound, source)
             source = source.rdf_store()
         backend = lib.EmbeddedBackend(source, allow_service=allow_service, base_iri=base_iri)
-        backend.runner = _stoppable(backend, directory, timeout, max_rows, max_memory)
+        backend.runner = runner if runner is not None else _stoppable(backend, directory, timeout, max_rows,
+                                                                      max_memory)
     try:
         with backend:
             result = backend.run(query_obj, bound, origin=None if origin == "query" else origin)

@@ -104,16 +104,38 @@ def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, format
             for name in names:
                 unchanged.extend(Path(p) for p in folder[name]["files"])
             extras = ()  # all up to date: the writers' modules are not even imported
+    stale = []
     for name, key, write in store_outputs(store, formats, extras):
         if fresh(name, key):
             unchanged.extend(Path(p) for p in folder[name]["files"])
+        else:
+            stale.append((name, key, write))
+    target = Path(stage) if stage is not None else out_dir
+    aside = [output for output in stale if output[0].startswith("extra:")]
+    child = _fork_writers(store, aside, target) if aside and len(aside) < len(stale) else None
+    if child is None:
+        aside = []
+    results: list[tuple[str, str, list[Path], float]] = []
+    for name, key, write in stale:
+        if any(name == other[0] for other in aside):
             continue
         if on_step is not None:
             on_step(name.rsplit(".", 1)[-1])
         start = time.perf_counter()
-        staged = write(Path(stage) if stage is not None else out_dir)
+        results.append((name, key, write(target), time.perf_counter() - start))
+    if child is not None:
+        done = _join_writers(child)
+        for name, key, write in aside:
+            if on_step is not None:
+                on_step(name.rsplit(".", 1)[-1])
+            if name in done:
+                results.append((name, key, [Path(p) for p in done[name][0]], done[name][1]))
+            else:  # the child failed: write it here (an error is raised here, with its own type)
+                start = time.perf_counter()
+                results.append((name, key, write(target), time.perf_counter() - start))
+    for name, key, staged, seconds in results:
         if timings is not None:
-            timings[name] = time.perf_counter() - start
+            timings[name] = seconds
         paths = [published_path(p, Path(stage), out_dir) if stage is not None else p for p in staged]
         written.extend(paths)
         # a published file is the staged one (renamed or linked): same size and time
@@ -125,3 +147,54 @@ def write_store_exports(store: CompiledStore, out_dir: str | os.PathLike, format
         folder["extras"] = {store.digest: sorted(extra_names)}
         write_json_atomic(record_path, record, fsync=False)
     return written, unchanged
+
+
+def _fork_writers(store: CompiledStore, outputs: list, target: Path):
+    """Run these writers (the page, the property-graph exports: pure Python, so a thread would
+    not help) in a forked child while this process writes the RDF exports; (pid, pipe) or None
+    where there is no fork, one CPU, or GRAPHKIT_BUILD_JOBS=1. The model is loaded first, so
+    the child shares it instead of reading it again."""
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("GRAPHKIT_BUILD_JOBS") == "1":
+        return None
+    import time
+
+    store.model()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: write, report the paths, leave without running the parent's exit code
+        status = 1
+        try:
+            os.close(read_end)
+            done = {}
+            for name, _key, write in outputs:
+                start = time.perf_counter()
+                done[name] = [[str(p) for p in write(target)], time.perf_counter() - start]
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                json.dump(done, pipe)
+            status = 0
+        except BaseException:  # noqa: B036 - the parent writes these outputs itself and reports the error
+            pass
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _join_writers(child) -> dict:
+    """What the child wrote ({name: [paths, seconds]}); empty if it failed."""
+    pid, read_end = child
+    with os.fdopen(read_end, encoding="utf-8") as pipe:
+        text = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return {}
+    try:
+        done = json.loads(text)
+    except ValueError:
+        return {}
+    return done if isinstance(done, dict) else {}
