@@ -259,3 +259,16 @@ def test_starting_the_cli_does_not_import_the_cypher_package():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**__import__("os").environ, "PYTHONPATH": str(ROOT)}).stdout.strip()
     assert loaded == "[]"
+
+
+def test_parsing_ahead_in_parallel_gives_the_same_store(tmp_path, monkeypatch):
+    from graphkit.store import build, ensure_store
+
+    monkeypatch.setattr(build, "PARALLEL_PARSE_BYTES", 0)  # the seed is small: parse it ahead anyway
+    parallel = ensure_store([SEED], cache_dir=tmp_path / "parallel")
+    assert len(parallel.manifest["parsed"]) == len(parallel.manifest["files"])
+    monkeypatch.setenv("GRAPHKIT_BUILD_JOBS", "1")
+    serial = ensure_store([SEED], cache_dir=tmp_path / "serial")
+    assert parallel.digest == serial.digest
+    assert (parallel.directory / "model.jsonl").read_bytes() == (serial.directory / "model.jsonl").read_bytes()
+    assert sorted(parallel.manifest["parsed"]) == sorted(serial.manifest["parsed"])
