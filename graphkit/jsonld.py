@@ -32,7 +32,7 @@ import pyoxigraph as ox
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # (C) json.dumps(str, ensure_ascii=False)
+_encode = json.encoder.encode_basestring  # (C) json.dumps(str, ensure_ascii=False)
 
 #: A value: its JSON text as json.dumps(value, sort_keys=True) writes it (the sort key of list
 #: values), then as written alone under a key (indented 6) and in a list (indented 8).
@@ -144,9 +144,9 @@ def jsonld_bytes(triples: Iterable[ox.Triple], context: Mapping[str, Any]) -> by
                     value = iris[iri] = _object(('"@id"', _encode(shrink(iri))))
         elif type(obj) is literal_type:
             key = shrink(p)
-            value = literals.get(obj)  # type: ignore[arg-type]
+            value = literals.get(obj)
             if value is None:
-                value = literals[obj] = _literal(obj, shrink)  # type: ignore[index]
+                value = literals[obj] = _literal(obj, shrink)
         else:
             raise NeedsRdflib("a blank node object")
         values = node.get(key)

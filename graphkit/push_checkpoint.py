@@ -66,7 +66,8 @@ class Checkpoint:
             return checkpoint
         checkpoint.done = data["done"]
         checkpoint.marker = data.get("marker")
-        checkpoint.state = data.get("state") if isinstance(data.get("state"), dict) else {}
+        state = data.get("state")
+        checkpoint.state = state if isinstance(state, dict) else {}
         checkpoint.resumed = checkpoint.done > 0
         return checkpoint
 

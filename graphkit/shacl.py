@@ -48,10 +48,10 @@ def shacl_problems(graph: KnowledgeGraph, rdf_graph, *, engine: str | None = Non
     authored, by_shape, by_constraint = _shape_messages()
     where = _locations(graph)
     problems = set()
-    for focus, path, component, message, shape in violations:
+    for node, path, component, message, shape in violations:
         if message not in authored:  # pyrudof leaves out some shapes' sh:message: the shapes' own
             message = by_shape.get(shape or "") or by_constraint.get((path, component.rsplit("#", 1)[-1]))
-        subject = focus.rsplit("/", 1)[-1]
+        subject = node.rsplit("/", 1)[-1]
         file, line = where.get(subject, ("", 0))
         on = f" ({URIRef(path).n3(names)})" if path else ""
         # the shape's own sh:message; else the constraint, named alike by both engines

@@ -416,6 +416,7 @@ class EmbeddedEngine:
                     locked = snapshot.lock()
                     try:
                         if not (locked and self._start_from(snapshot, name)):
+                            assert store is not None  # a snapshot exists only for a store
                             self._load(store.model(), name, snapshot if locked else None)
                     finally:
                         snapshot.unlock()
@@ -425,8 +426,10 @@ class EmbeddedEngine:
                 while len(self.loaded) > self.max_graphs:
                     _, old = self.loaded.popitem(last=False)
                     self.unindexed.pop(old, None)
+                    assert self.server is not None  # started by the load above
                     self.server.graph(old).delete()
             self.loaded.move_to_end(digest)
+            assert self.server is not None  # started by the load above, or earlier
             return FalkorDBBackend(self.server.graph(name), "falkordb (embedded)", missing_is_empty=False)
 
     def _create_indexes(self, name: str) -> None:

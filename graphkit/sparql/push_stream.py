@@ -78,6 +78,7 @@ class StreamPushResult(PushResult):
 def store_triple_count(store: ox.Store) -> int:
     """Triples in the store's default graph."""
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(rows, ox.QuerySolutions)
     return int(next(iter(rows))["n"].value)
 
 
@@ -146,7 +147,7 @@ def push_store(store: ox.Store, endpoint: str, graph_iri: str, *, generation: st
             chunk = []
         while chunk is not None:
             first = done == 0
-            body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
+            body = (ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"") if chunk else b""
             future = pool.submit(sender.send, body, first, index, n_chunks_total)
             following = next(chunks, None)  # read while the server works
             try:

@@ -26,6 +26,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 SUBJECTS = "subjects.json"
 DELTA = "shacl-delta.json"
@@ -157,7 +158,7 @@ class Validation:
     (pyrudof releases the GIL while it reads and validates). The model is loaded first, in the
     caller's thread, so the two do not both load it."""
 
-    def __init__(self, store):
+    def __init__(self, store: Any) -> None:
         import threading
 
         store.model()
