@@ -2,6 +2,8 @@
 same bytes as a full build; SHACL re-validates only what changed and finds what a full run
 finds; the fast writers (JSON-LD, GraphML) write the same bytes as the libraries they replace."""
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -272,3 +274,32 @@ def test_parsing_ahead_in_parallel_gives_the_same_store(tmp_path, monkeypatch):
     assert parallel.digest == serial.digest
     assert (parallel.directory / "model.jsonl").read_bytes() == (serial.directory / "model.jsonl").read_bytes()
     assert sorted(parallel.manifest["parsed"]) == sorted(serial.manifest["parsed"])
+
+
+def test_parsing_ahead_ends_under_a_server_sigterm_handler_and_off_the_main_thread(tmp_path):
+    """graphkit serve builds a stale store in a worker thread of a process whose SIGTERM handler
+    is uvicorn's graceful shutdown (a CI run hung there on the merged graph): off the main thread
+    nothing is forked (a child could inherit another thread's lock taken), and on it the pool's
+    workers leave on their own even when they inherited a handler that ignores SIGTERM."""
+    code = f"""
+import os, signal, sys, threading
+sys.path.insert(0, {str(ROOT)!r})
+from graphkit.store import build, ensure_store
+signal.signal(signal.SIGTERM, lambda *_: None)  # a server's handler: the workers inherit it
+build.PARALLEL_PARSE_BYTES = 0
+forks = []
+os.register_at_fork(before=lambda: forks.append(threading.current_thread().name))
+main = ensure_store([{str(SEED)!r}], cache_dir={str(tmp_path / 'main')!r})
+assert forks and set(forks) == {{"MainThread"}}, forks
+forks.clear()
+done = []
+thread = threading.Thread(target=lambda: done.append(ensure_store([{str(SEED)!r}], cache_dir={str(tmp_path / 'thread')!r})))
+thread.start()
+thread.join()
+assert done[0].digest == main.digest
+assert forks == [], forks
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ok"

@@ -10,7 +10,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -234,21 +236,35 @@ def _parse_ahead(cache: ParseCache, entries: list[dict], ontology) -> None:
     Files with problems are not cached: the loader parses them again and reports them."""
     misses = [e for e in entries if e["sha256"] and e["size"] > 0 and not cache._path(e["sha256"]).exists()]
     jobs = min(os.cpu_count() or 1, len(misses))
+    # Only from the main thread: a process that builds from another thread (graphkit serve loads
+    # the store in a worker thread beside its event loop) may hold locks a forked child would
+    # inherit taken; there the loader parses the files itself.
     if (jobs < 2 or sum(e["size"] for e in misses) < PARALLEL_PARSE_BYTES or not hasattr(os, "fork")
-            or os.environ.get("GRAPHKIT_BUILD_JOBS") == "1"):
+            or os.environ.get("GRAPHKIT_BUILD_JOBS") == "1"
+            or threading.current_thread() is not threading.main_thread()):
         return
     import multiprocessing
 
     _AHEAD.update(cache=cache, ontology=ontology)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_parser_defaults) as pool:
             done = pool.map(_parse_one, [(e["path"], e["display"], e["sha256"], e["mtime_ns"])
                                          for e in sorted(misses, key=lambda e: -e["size"])], chunksize=1)
+            # let the workers leave on their own: the pool's exit terminates them with SIGTERM,
+            # and a worker that inherited a handler for it (a server's graceful shutdown) would
+            # not die, leaving the join to wait forever
+            pool.close()
+            pool.join()
     except (OSError, multiprocessing.ProcessError):
         return  # the loader parses them itself
     finally:
         _AHEAD.clear()
     cache.parsed.extend(sorted(display for display in done if display))
+
+
+def _parser_defaults() -> None:
+    """A forked parser dies on SIGTERM whatever handler its parent had installed."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _parse_one(job: tuple[str, str, str, int]) -> str | None:
