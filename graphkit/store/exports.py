@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -154,8 +155,9 @@ def _fork_writers(store: CompiledStore, outputs: list, target: Path):
     not help) in a forked child while this process writes the RDF exports; (pid, pipe) or None
     where there is no fork, one CPU, or GRAPHKIT_BUILD_JOBS=1. The model is loaded first, so
     the child shares it instead of reading it again."""
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("GRAPHKIT_BUILD_JOBS") == "1":
-        return None
+    if (not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("GRAPHKIT_BUILD_JOBS") == "1"
+            or threading.current_thread() is not threading.main_thread()):
+        return None  # off the main thread (a server, a notebook's worker), as store.build's parse
     import time
 
     store.model()
