@@ -355,10 +355,15 @@ def test_params_on_the_command_line():
     (["DELETE WHERE { ?s ?p ?o }"], "not a SPARQL query"),
 ])
 def test_user_errors_exit_2(args, message):
+    import multiprocessing
+
     result = run(args)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+    # run in-process, a command must not leave its query worker behind (a leaked worker held
+    # the test process's pipes, so the browser driver never saw its end and CI hung)
+    assert multiprocessing.active_children() == []
 
 
 def test_syntax_error_names_line_and_column_without_traceback():

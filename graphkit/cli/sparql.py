@@ -212,9 +212,15 @@ def sparql(query, query_file, list_pack, params, data, turtle, fmt, output, endp
             # the worker is forked before this process opens the store (no engine threads to
             # inherit yet): it starts without a new interpreter and opens the store itself
             runner = _WorkerRunner(StoreOpener(directory), "fork", timeout, max_rows, max_memory)
-            text = query_obj.text if hasattr(query_obj, "text") else query_obj
-            bound = resolve_entity_params(text, bound, source)
-            source = source.rdf_store()
+            try:
+                text = query_obj.text if hasattr(query_obj, "text") else query_obj
+                bound = resolve_entity_params(text, bound, source)
+                source = source.rdf_store()
+            except BaseException:
+                # a user error (an unknown entity): the worker must not outlive the command when
+                # it runs in-process (a notebook, click's CliRunner), holding the caller's pipes
+                runner.worker.close()
+                raise
         backend = lib.EmbeddedBackend(source, allow_service=allow_service, base_iri=base_iri)
         backend.runner = runner if runner is not None else _stoppable(backend, directory, timeout, max_rows,
                                                                       max_memory)
