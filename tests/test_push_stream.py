@@ -25,6 +25,20 @@ from graphkit.push_checkpoint import PUSH_DIR
 from graphkit.sparql.push_stream import push_compiled, push_store
 from graphkit.store import ensure_store
 from plugins.oxigraph_server import start_oxigraph
+from plugins.virtuoso import start_virtuoso
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory):
+    """A Virtuoso of this module's own, not the session's: the pushes here leave a dozen graphs
+    behind, and Virtuoso's cost estimates grow with what it holds, until it refused the other
+    modules' pack queries (an estimate of 9.7 million s against the 400 s limit)."""
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-push"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
 
 pytestmark = pytest.mark.server
 
