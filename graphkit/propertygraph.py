@@ -11,6 +11,8 @@ rows, in graphkit.property_rows; this module builds the networkx graph from thos
 """
 from __future__ import annotations
 
+from xml.sax.saxutils import escape as xml_escape
+
 import networkx as nx
 
 from .cypher.script import CYPHER_FILE, CYPHER_SCRIPT_BATCH, cypher_script
@@ -179,27 +181,16 @@ _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 
 def _xml_text(text: str) -> str:
     """Character data escaped as ElementTree does."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return xml_escape(text)
+
+
+#: what ElementTree escapes in an attribute value beyond &, < and >
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _xml_attribute(text: str) -> str:
     """An attribute value escaped as ElementTree does."""
-    text = _xml_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return xml_escape(text, _ATTRIBUTE_ENTITIES)
 
 
 def to_graphml_networkx(graph: KnowledgeGraph, ontology: Ontology | None = None) -> bytes:

@@ -330,29 +330,37 @@ def test_fast_lane_answers_a_known_cheap_query_with_the_same_bytes(base, http):
 HOSTILE_CYPHER = "RETURN reduce(s = 0, x IN range(1, 20000) | s + reduce(t = 0, y IN range(1, 20000) | t + y)) AS s"
 
 
+def served_beside(hostile, ordinary) -> tuple:
+    """Send `hostile()` from a thread and `ordinary()` in turn until it is answered, each
+    ordinary answer a 200: (the hostile response, its seconds, how many ordinary ones were served)."""
+    outcome = {}
+
+    def send() -> None:
+        start = time.monotonic()
+        outcome["response"] = hostile()
+        outcome["seconds"] = time.monotonic() - start
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    served = 0
+    while thread.is_alive():
+        response = ordinary()
+        assert response.status_code == 200, response.text
+        served += 1
+    thread.join()
+    return outcome["response"], outcome["seconds"], served
+
+
 def test_hostile_cypher_killed_at_the_timeout_while_others_are_served(base, http):
     import requests
 
     kills = http.get(base + "/health").json()["cypher_kills"]
-    outcome = {}
-
-    def hostile():
-        start = time.monotonic()
-        response = requests.post(base + "/cypher", json={"query": HOSTILE_CYPHER})
-        outcome["response"], outcome["seconds"] = response, time.monotonic() - start
-
-    thread = threading.Thread(target=hostile)
-    thread.start()
-    served = 0
-    while thread.is_alive():
-        response = http.post(base + "/cypher", json={"name": "partners"})
-        assert response.status_code == 200, response.text
-        served += 1
-    thread.join()
-    response = outcome["response"]
+    response, seconds, served = served_beside(
+        lambda: requests.post(base + "/cypher", json={"query": HOSTILE_CYPHER}),
+        lambda: http.post(base + "/cypher", json={"name": "partners"}))
     assert response.status_code == 503 and "3 s timeout" in one_line_error(response)
     assert "killed" in response.text
-    assert 3 <= outcome["seconds"] < 9  # the timeout, the grace before the kill, a loaded machine
+    assert 3 <= seconds < 9  # the timeout, the grace before the kill, a loaded machine
     assert served > 5
     assert http.get(base + "/health").json()["cypher_kills"] == kills + 1
     deadline = time.monotonic() + 60  # the killed process is replaced in the background
@@ -374,23 +382,11 @@ HOSTILE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def test_hostile_query_stopped_while_others_are_served(base, http):
     import requests
 
-    outcome = {}
-
-    def hostile():
-        start = time.monotonic()
-        response = requests.get(base + "/sparql", params={"query": HOSTILE})
-        outcome["response"], outcome["seconds"] = response, time.monotonic() - start
-
-    thread = threading.Thread(target=hostile)
-    thread.start()
-    served = 0
-    while thread.is_alive():
-        response = http.get(base + "/queries/partners", headers={"Accept": "text/csv"})
-        assert response.status_code == 200
-        served += 1
-    thread.join()
-    assert outcome["response"].status_code == 503 and "3 s timeout" in one_line_error(outcome["response"])
-    assert 3 <= outcome["seconds"] < 6
+    response, seconds, served = served_beside(
+        lambda: requests.get(base + "/sparql", params={"query": HOSTILE}),
+        lambda: http.get(base + "/queries/partners", headers={"Accept": "text/csv"}))
+    assert response.status_code == 503 and "3 s timeout" in one_line_error(response)
+    assert 3 <= seconds < 6
     assert served > 10
     assert http.get(base + "/health").json()["worker_restarts"] >= 1
     assert http.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
